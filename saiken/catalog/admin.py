@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from saiken.catalog.models import Department, ReceivableType
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(ReceivableType)
+class ReceivableTypeAdmin(admin.ModelAdmin):
+    list_display = ("number", "name", "legal_class", "account", "department", "prescription_years", "late_charge_kind", "demand_fee", "active")
+    list_filter = ("legal_class", "account", "department", "active")
+    search_fields = ("code", "name")
+    fieldsets = (
+        (None, {"fields": ("code", "number", "name", "legal_class", "is_tax", "account", "department", "is_major", "active")}),
+        ("時効", {"fields": ("prescription_years", "prescription_start", "prescription_objective_years", "prescription_old_law_years", "prescription_needs_invocation")}),
+        ("延滞金・遅延損害金", {"fields": ("late_charge_kind", "late_charge_lower_months", "late_charge_start", "late_charge_min_principal", "late_charge_base_unit", "late_charge_min_total", "late_charge_total_unit", "contract_rate_basis_points")}),
+        ("督促", {"fields": ("demand_window_days", "designated_deadline_days", "designated_deadline_rolls", "demand_fee", "stall_days_after_reminder")}),
+        ("充当", {"fields": ("allocation_order", "allocation_scope")}),
+        (None, {"fields": ("note",)}),
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DebtorsConfig(AppConfig):
+    name = "saiken.debtors"
+    verbose_name = "債務者"

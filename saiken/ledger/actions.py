@@ -1,0 +1,246 @@
+"""One function per change to the ledger.
+
+Each validates, writes its entries and caches in one transaction, and raises
+LedgerError (writing nothing) when the change is not allowed. Views, commands
+and imports only parse input and call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+
+from saiken.catalog.models import ReceivableType
+from saiken.core.allocation import Component, Debt, allocate
+from saiken.core.calendar import roll_forward
+from saiken.core.entries import ASSESSED_SIGN, Kind
+from saiken.core.fiscal import fiscal_year_end, fiscal_year_start
+from saiken.debtors.models import Debtor
+from saiken.ledger.booking import book
+from saiken.ledger.errors import DuplicatePayment, LedgerError
+from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
+
+OPEN = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
+
+
+@lru_cache(maxsize=4096)
+def statutory_due(nominal: date) -> date:
+    """納期限 rolled over weekends, holidays and 12/29–1/3 (cached: few distinct dates)."""
+    return roll_forward(nominal)
+
+
+def _positive(amount: int, field: str = "amount") -> int:
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        raise LedgerError("金額は円単位の整数で入力してください。", field)
+    if amount <= 0:
+        raise LedgerError("金額は1円以上で入力してください。", field)
+    return amount
+
+
+def _debts(*instalments: Instalment) -> dict[int, tuple[int, int]]:
+    return {i.id: (i.receivable_id, i.fiscal_year) for i in instalments}
+
+
+def _as_debt(i: Instalment) -> Debt:
+    return Debt(i.id, i.due_date, {c: i.balance_of(c) for c in Component})
+
+
+def check_instalment_dates(fiscal_year: int, nominal_due: date) -> None:
+    if nominal_due < fiscal_year_start(fiscal_year):
+        raise LedgerError(
+            f"納期限 {nominal_due} が{fiscal_year}年度の開始日（{fiscal_year_start(fiscal_year)}）より前です。", "nominal_due"
+        )
+    if nominal_due > fiscal_year_end(fiscal_year):
+        raise LedgerError(
+            f"納期限 {nominal_due} が{fiscal_year}年度の末日（{fiscal_year_end(fiscal_year)}）より後です。", "nominal_due"
+        )
+
+
+@transaction.atomic
+def assess(
+    *,
+    debtor: Debtor,
+    receivable: ReceivableType,
+    fiscal_year: int,
+    instalment_no: int,
+    nominal_due: date,
+    amount: int,
+    assessed_on: date,
+    subject: str = "",
+    notice_number: str = "",
+    user=None,
+) -> Instalment:
+    """調定: create an instalment and its assessment entry."""
+    _positive(amount)
+    check_instalment_dates(fiscal_year, nominal_due)
+    if instalment_no < 1:
+        raise LedgerError("期別は1以上で入力してください。", "instalment_no")
+    instalment = Instalment(
+        debtor=debtor,
+        receivable=receivable,
+        fiscal_year=fiscal_year,
+        subject=subject,
+        instalment_no=instalment_no,
+        nominal_due=nominal_due,
+        due_date=statutory_due(nominal_due),
+        assessed_on=assessed_on,
+        notice_number=notice_number,
+        principal_due=amount,
+    )
+    try:
+        with transaction.atomic():
+            instalment.save()
+    except IntegrityError as e:
+        raise LedgerError(
+            f"{debtor} の {receivable} {fiscal_year}年度 {subject} 第{instalment_no}期は既に調定されています。", "instalment_no"
+        ) from e
+    book(
+        [Entry(instalment=instalment, kind=Kind.ASSESSMENT, amount=amount, booked_on=assessed_on, created_by=user)],
+        _debts(instalment),
+        update_balances=False,
+    )
+    return instalment
+
+
+@transaction.atomic
+def correct_assessment(*, instalment: Instalment, delta: int, booked_on: date, reason: str, user=None) -> list[Entry]:
+    """増額・減額更正. A decrease below what was already paid sets the excess aside as 過誤納金."""
+    if delta == 0:
+        raise LedgerError("更正額が0円です。", "delta")
+    if not reason.strip():
+        raise LedgerError("更正の理由を入力してください。", "reason")
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    entries = []
+    if delta > 0:
+        entries.append(Entry(instalment=instalment, kind=Kind.INCREASE, amount=delta, booked_on=booked_on, reason=reason, created_by=user))
+    else:
+        decrease = -delta
+        assessed = sum(
+            ASSESSED_SIGN[Kind(k)] * a
+            for k, a in instalment.entries.filter(component=Component.PRINCIPAL, kind__in=[k.value for k in ASSESSED_SIGN]).values_list("kind", "amount")
+        )
+        if decrease > assessed:
+            raise LedgerError(f"減額 {decrease:,}円 が調定額 {assessed:,}円 を超えています。", "delta")
+        entries.append(Entry(instalment=instalment, kind=Kind.DECREASE, amount=decrease, booked_on=booked_on, reason=reason, created_by=user))
+        excess = decrease - instalment.principal_due
+        if excess > 0:
+            entries.append(Entry(instalment=instalment, kind=Kind.OVERPAYMENT, amount=excess, booked_on=booked_on, memo="減額更正による過誤納", created_by=user))
+    return book(entries, _debts(instalment))
+
+
+@dataclass(frozen=True)
+class Posted:
+    payment: Payment
+    entries: list[Entry]
+    overpaid: int
+
+
+@transaction.atomic
+def record_payment(
+    *,
+    debtor: Debtor,
+    receivable: ReceivableType,
+    amount: int,
+    paid_on: date,
+    booked_on: date | None = None,
+    channel: str = Channel.COUNTER,
+    instalment: Instalment | None = None,
+    reference: str | None = None,
+    user=None,
+) -> Posted:
+    """収納: allocate a payment to the named instalment, or to the debtor's open
+    instalments of the receivable oldest first; any excess is held as 過誤納金."""
+    _positive(amount)
+    booked_on = booked_on or paid_on
+    if booked_on < paid_on:
+        raise LedgerError("収納日が納付日より前です。", "booked_on")
+    if channel not in Channel.values:
+        raise LedgerError(f"納付経路 {channel!r} は登録されていません。", "channel")
+    if reference and Payment.objects.filter(reference=reference).exists():
+        raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference")
+    targets = Instalment.objects.select_for_update().filter(debtor=debtor, receivable=receivable)
+    if instalment is not None:
+        targets = targets.filter(pk=instalment.pk)
+    else:
+        targets = targets.filter(OPEN)
+    targets = list(targets.order_by("due_date", "id"))
+    if not targets:
+        raise LedgerError(f"{debtor} の {receivable} に納付対象の調定がありません。", "instalment")
+    allocations, rest = allocate(amount, [_as_debt(i) for i in targets], receivable.order, receivable.scope)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                debtor=debtor, receivable=receivable, amount=amount, paid_on=paid_on, booked_on=booked_on,
+                channel=channel, reference=reference or None, created_by=user,
+            )
+    except IntegrityError as e:  # the same reference posted concurrently
+        raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference") from e
+    common = dict(payment=payment, booked_on=booked_on, created_by=user)
+    entries = [Entry(instalment_id=a.key, kind=Kind.PAYMENT, component=a.component, amount=a.amount, **common) for a in allocations]
+    if rest:
+        holder = targets[-1]
+        entries.append(Entry(instalment=holder, kind=Kind.PAYMENT, amount=rest, **common))
+        entries.append(Entry(instalment=holder, kind=Kind.OVERPAYMENT, amount=rest, memo="過納", **common))
+    return Posted(payment, book(entries, _debts(*targets)), rest)
+
+
+@transaction.atomic
+def refund(*, instalment: Instalment, amount: int, booked_on: date, memo: str = "", user=None) -> Entry:
+    """還付: pay back money held as 過誤納金."""
+    _positive(amount)
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    if amount > instalment.overpaid:
+        raise LedgerError(f"還付額 {amount:,}円 が過誤納金 {instalment.overpaid:,}円 を超えています。", "amount")
+    entry = Entry(instalment=instalment, kind=Kind.REFUND, amount=amount, booked_on=booked_on, memo=memo, created_by=user)
+    return book([entry], _debts(instalment))[0]
+
+
+@transaction.atomic
+def transfer(*, source: Instalment, target: Instalment, amount: int, booked_on: date, user=None) -> list[Entry]:
+    """充当: apply 過誤納金 held on one instalment to another debt of the same person."""
+    _positive(amount)
+    locked = {i.pk: i for i in Instalment.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).select_related("receivable").order_by("pk")}
+    if source.pk == target.pk:
+        raise LedgerError("充当元と充当先が同じです。", "target")
+    source, target = locked[source.pk], locked[target.pk]
+    if source.debtor_id != target.debtor_id:
+        raise LedgerError("別の債務者の債務には充当できません。", "target")
+    if amount > source.overpaid:
+        raise LedgerError(f"充当額 {amount:,}円 が過誤納金 {source.overpaid:,}円 を超えています。", "amount")
+    allocations, rest = allocate(amount, [_as_debt(target)], target.receivable.order, target.receivable.scope)
+    if rest:
+        raise LedgerError(f"充当額が充当先の未納額 {target.total_due:,}円 を超えています。", "amount")
+    out = Entry(instalment=source, kind=Kind.TRANSFER_OUT, amount=amount, booked_on=booked_on, memo=f"{target}へ充当", created_by=user)
+    book([out], _debts(source))
+    ins = [
+        Entry(instalment=target, kind=Kind.TRANSFER_IN, component=a.component, amount=a.amount, booked_on=booked_on,
+              counterpart=out, memo=f"{source}から充当", created_by=user)
+        for a in allocations
+    ]
+    return [out, *book(ins, _debts(target))]
+
+
+@transaction.atomic
+def write_off(*, instalment: Instalment, booked_on: date, reason: str, note: str = "", user=None) -> list[Entry]:
+    """不納欠損: book off everything still owed on an extinguished instalment."""
+    if reason not in WriteOffReason.values:
+        raise LedgerError(f"不納欠損の理由 {reason!r} は登録されていません。", "reason")
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    entries = [
+        Entry(instalment=instalment, kind=Kind.WRITE_OFF, component=c, amount=instalment.balance_of(c), booked_on=booked_on, reason=reason, memo=note, created_by=user)
+        for c in Component
+        if instalment.balance_of(c) > 0
+    ]
+    if not entries:
+        raise LedgerError("未納額がないため不納欠損できません。", "instalment")
+    return book(entries, _debts(instalment))
+
+
+def outstanding(debtor: Debtor) -> int:
+    return Instalment.objects.filter(debtor=debtor).aggregate(
+        s=Sum("principal_due") + Sum("late_charge_due") + Sum("fee_due")
+    )["s"] or 0

@@ -1,0 +1,113 @@
+"""Django settings. One setting chooses the database: SAIKEN_DATABASE_URL.
+
+Default: an SQLite file under ./var (or $SAIKEN_DATA_DIR). Production:
+postgres://user:pass@host:5432/dbname.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SAIKEN_DATA_DIR", Path.cwd() / "var"))
+
+SECRET_KEY = os.environ.get("SAIKEN_SECRET_KEY", "saiken-development-key-change-me-in-production")
+DEBUG = os.environ.get("SAIKEN_DEBUG", "1") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("SAIKEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "saiken.catalog",
+    "saiken.debtors",
+    "saiken.ledger",
+    "saiken.accounting",
+    "saiken.demo",
+    "saiken.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "saiken.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "saiken.wsgi.application"
+
+
+def _database() -> dict:
+    url = os.environ.get("SAIKEN_DATABASE_URL")
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{DATA_DIR / 'saiken.sqlite3'}"
+    db = dj_database_url.parse(url, conn_max_age=60)
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["CONN_MAX_AGE"] = 0
+        db["OPTIONS"] = {
+            # IMMEDIATE: a writer takes the lock at BEGIN, so two clerks saving at
+            # once queue instead of failing with "database is locked" mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    return db
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "ja"
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = False
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# City-level settings that differ between municipalities.
+SAIKEN_CITY_NAME = os.environ.get("SAIKEN_CITY_NAME", "新潟市（デモ）")
+SAIKEN_SEED_HISTORY = Path(os.environ.get("SAIKEN_SEED_HISTORY", BASE_DIR / "accounting" / "data" / "seed_history.csv"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
