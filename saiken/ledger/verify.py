@@ -53,14 +53,13 @@ def balance_differences(chunk: int = CHUNK) -> Iterator[Difference]:
 
 
 def summary_differences() -> Iterator[Difference]:
+    keys = ("instalment__receivable_id", "instalment__fiscal_year", "settlement_year", "kind", "component")
     recomputed = {
-        key: (amount, count)
-        for *key, amount, count in Entry.objects.values_list(
-            "instalment__receivable_id", "instalment__fiscal_year", "settlement_year", "kind", "component"
-        )
+        tuple(key): (amount, count)
+        for *key, amount, count in Entry.objects.values(*keys)
         .annotate(s=Sum("amount"), n=Count("id"))
         .order_by()
-        .values_list("instalment__receivable_id", "instalment__fiscal_year", "settlement_year", "kind", "component", "s", "n")
+        .values_list(*keys, "s", "n")
     }
     cached = {
         (r, fy, sy, k, c): (a, n)
@@ -70,7 +69,7 @@ def summary_differences() -> Iterator[Difference]:
     }
     for key in sorted(set(recomputed) | set(cached), key=str):
         have = cached.get(key, (0, 0))
-        want = recomputed.get(tuple(key), (0, 0))
+        want = recomputed.get(key, (0, 0))
         where = "集計 債権{} {}年度債務 {}年度決算 {} {}".format(*key)
         if have[0] != want[0]:
             yield Difference(where, "amount", have[0], want[0])

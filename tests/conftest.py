@@ -1,0 +1,38 @@
+"""The cast shared by the tests.
+
+- 山田 太郎 (taro): a resident who owes city tax and nursery fees; most ledger tests use him.
+- 佐藤 花子 (hanako): a second resident, so that transfers to another person can be refused.
+"""
+
+from datetime import date
+
+import pytest
+
+from saiken.catalog.models import ReceivableType
+from saiken.debtors.models import Debtor
+
+
+@pytest.fixture
+def city_tax(db):
+    return ReceivableType.objects.get(code="city_tax")
+
+
+@pytest.fixture
+def nursery_fee(db):
+    return ReceivableType.objects.get(code="nursery_fee")
+
+
+@pytest.fixture
+def housing(db):
+    """A private claim: civil-code allocation order (costs, interest, principal)."""
+    return ReceivableType.objects.get(code="municipal_housing")
+
+
+@pytest.fixture
+def taro(db):
+    return Debtor.objects.create(name="山田 太郎", name_kana="ヤマダ タロウ", birth_date=date(1970, 5, 1), address="新潟市中央区学校町通1番町602-1")
+
+
+@pytest.fixture
+def hanako(db):
+    return Debtor.objects.create(name="佐藤 花子", name_kana="サトウ ハナコ", birth_date=date(1985, 2, 14), address="新潟市北区葛塚3197")
