@@ -1,0 +1,104 @@
+"""Filters for showing dates, years, money and rates the way the city writes them.
+
+    {{ d|wareki }}         令和6年7月31日
+    {{ d|wareki:"y" }}     令和6年7月31日（2024）
+    {{ 2024|fy }}          令和6年度
+    {{ 2024|fy:"y" }}      令和6年度（2024）
+    {{ 1234567|yen }}      1,234,567
+    {{ rate|pct }}         94.7   (Decimal or exact Fraction; — for None)
+    {{ change|pt }}        +0.3 / −0.2 / ±0.0 (— for None)
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from django import template
+from django.conf import settings
+
+from saiken.core.allocation import parse_order
+from saiken.core.entries import COMPONENT_LABELS
+from saiken.core.era import fiscal_year_label
+from saiken.core.era import wareki as wareki_label
+from saiken.core.money import percent
+from saiken.ledger.models import WriteOffReason
+
+register = template.Library()
+
+DASH = "—"
+MINUS = "\u2212"  # −, the minus sign printed reports use
+
+
+@register.simple_tag
+def city_name() -> str:
+    return settings.SAIKEN_CITY_NAME
+
+
+@register.filter
+def wareki(value: date | None, western: str = "") -> str:
+    """和暦; with the argument "y", the western year after it in brackets."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    label = wareki_label(value)
+    return f"{label}（{value.year}）" if western else label
+
+
+@register.filter
+def fy(value: int | None, western: str = "") -> str:
+    """Fiscal year label 令和6年度; with "y", （2024） after it."""
+    if value in (None, ""):
+        return ""
+    label = fiscal_year_label(int(value))
+    return f"{label}（{int(value)}）" if western else label
+
+
+@register.filter
+def yen(value: int | None) -> str:
+    if value in (None, ""):
+        return ""
+    amount = int(value)
+    return f"{MINUS if amount < 0 else ''}{abs(amount):,}"
+
+
+@register.filter
+def pct(value: Decimal | Fraction | None) -> str:
+    """A percentage to one decimal; an exact Fraction (a rate) is converted first."""
+    if value is None or value == "":
+        return DASH
+    if isinstance(value, Fraction):
+        value = percent(value)
+    return f"{Decimal(value):.1f}"
+
+
+@register.filter
+def pt(value: Decimal | None) -> str:
+    """A change in percentage points, always signed."""
+    if value is None or value == "":
+        return DASH
+    value = Decimal(value)
+    if value > 0:
+        return f"+{value:.1f}"
+    if value < 0:
+        return f"{MINUS}{-value:.1f}"
+    return f"±{abs(value):.1f}"
+
+
+@register.filter
+def allocation_order(value: str) -> str:
+    """'principal,late_charge,fee' → 本税・本料→延滞金→督促手数料 (the raw text if invalid)."""
+    try:
+        return "→".join(COMPONENT_LABELS[c] for c in parse_order(value))
+    except ValueError:
+        return value
+
+
+@register.filter
+def reason_label(value: str) -> str:
+    """A write-off reason code as its label; any other reason as written."""
+    if value in WriteOffReason.values:
+        return WriteOffReason(value).label
+    return value

@@ -1,0 +1,194 @@
+"""債務者検索 and the debtor page (債務者).
+
+Both pages cost a fixed number of queries whatever the data: the search sums the
+balances of the 50 debtors on the page in one query, and the debtor page loads
+every instalment with its entries and their payments in three.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+
+import jaconv
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Replace, Upper
+from django.shortcuts import get_object_or_404, render
+
+from saiken.catalog.models import ReceivableType
+from saiken.core.entries import ASSESSED_SIGN, COLLECTED_SIGN, WRITTEN_OFF_SIGN, Kind
+from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
+from saiken.ledger.models import Entry, Instalment
+
+PAGE_SIZE = 50
+_SPACES = re.compile(r"\s+")  # after NFKC, the ideographic space is a plain space
+_PHONE_PUNCTUATION = re.compile(r"[\s\-‐－ー−()（）]")
+_MAX_ID_DIGITS = 18  # fits a bigint
+
+
+def _without_spaces(field: str):
+    return Replace(F(field), Value(" "), Value(""))
+
+
+@dataclass(frozen=True)
+class SearchKeys:
+    """The search box's text read every way a clerk may have meant it."""
+
+    compact: str  # NFKC, no spaces: names and addresses
+    kana: str  # full-width katakana, no spaces: readings
+    identifier: str  # NFKC, upper case: any source system's number
+    digits: str  # digits only, if the text is a number (id, phone)
+
+    @classmethod
+    def parse(cls, q: str) -> SearchKeys:
+        text = unicodedata.normalize("NFKC", q).strip()
+        kana = jaconv.hira2kata(jaconv.h2z(text))
+        phone = _PHONE_PUNCTUATION.sub("", text)
+        return cls(
+            compact=_SPACES.sub("", text),
+            kana=_SPACES.sub("", kana),
+            identifier=_SPACES.sub(" ", text).upper(),
+            digits=phone if phone.isdigit() else "",
+        )
+
+
+def matching(debtors: QuerySet, q: str) -> QuerySet:
+    """Debtors whose id, identifier, name, reading, phone or address matches `q`,
+    ordered: exact numbers first, then names and readings that start with `q`
+    (ヤマダ before コヤマ ダイキ), then the rest, each by reading."""
+    keys = SearchKeys.parse(q)
+    if not keys.compact:
+        return debtors.order_by("name_kana", "id")
+    # Uncorrelated subqueries: each runs once (the identifier one on its upper(value) index).
+    identifiers = DebtorIdentifier.objects.alias(v=Upper("value")).filter(v=keys.identifier).values("debtor_id")
+    exact = Q(pk__in=identifiers)
+    if keys.digits:
+        if len(keys.digits) <= _MAX_ID_DIGITS:
+            exact |= Q(pk=int(keys.digits))
+        phones = (
+            Contact.objects.alias(v=Replace(Replace(F("value"), Value("-"), Value("")), Value(" "), Value("")))
+            .filter(v=keys.digits)
+            .values("debtor_id")
+        )
+        exact |= Q(pk__in=phones)
+    prefix = Q(name_compact__startswith=keys.compact) | Q(kana_compact__startswith=keys.kana)
+    contains = (
+        Q(name_compact__contains=keys.compact)
+        | Q(kana_compact__contains=keys.kana)
+        | Q(address_compact__contains=keys.compact)
+    )
+    return (
+        debtors.alias(
+            name_compact=_without_spaces("name"),
+            kana_compact=_without_spaces("name_kana"),
+            address_compact=_without_spaces("address"),
+        )
+        .filter(exact | contains)
+        .alias(rank=Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2)))
+        .order_by("rank", "name_kana", "id")
+    )
+
+
+def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None) -> dict[int, int]:
+    instalments = Instalment.objects.filter(debtor_id__in=debtor_ids)
+    if receivable is not None:
+        instalments = instalments.filter(receivable=receivable)
+    rows = (
+        instalments.values("debtor_id")
+        .annotate(due=Sum(F("principal_due") + F("late_charge_due") + F("fee_due")))
+        .values_list("debtor_id", "due")
+    )
+    return dict(rows)
+
+
+@login_required
+def search(request):
+    q = request.GET.get("q", "").strip()
+    code = request.GET.get("receivable", "")
+    receivables = list(ReceivableType.objects.order_by("number").only("code", "name", "number"))
+    receivable = next((r for r in receivables if r.code == code), None)
+    context = {"q": q, "receivables": receivables, "receivable": receivable, "searched": bool(q or receivable)}
+    if context["searched"]:
+        debtors = matching(Debtor.objects.all(), q)
+        if receivable is not None:
+            # Correlated: answered from the (debtor, receivable, …) unique index, row by row in name order.
+            debtors = debtors.filter(Exists(Instalment.objects.filter(debtor=OuterRef("pk"), receivable=receivable)))
+        page = Paginator(debtors, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(page.object_list)
+        balances = _open_balances([d.id for d in rows], receivable)
+        for d in rows:
+            d.open_balance = balances.get(d.id, 0)
+        context.update(page=page, rows=rows)
+    return render(request, "web/debtor_search.html", context)
+
+
+@dataclass
+class Totals:
+    """Sums shown on the debtor page: from the entries (調定額, 収入済額, 不納欠損額)
+    and from the instalments' balances (未納, 過誤納金)."""
+
+    assessed: int = 0
+    collected: int = 0
+    written_off: int = 0
+    principal_due: int = 0
+    late_charge_due: int = 0
+    fee_due: int = 0
+    overpaid: int = 0
+
+    @property
+    def total_due(self) -> int:
+        return self.principal_due + self.late_charge_due + self.fee_due
+
+    def add(self, other: Totals) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def _instalment_totals(i: Instalment) -> Totals:
+    t = Totals(principal_due=i.principal_due, late_charge_due=i.late_charge_due, fee_due=i.fee_due, overpaid=i.overpaid)
+    for e in i.entries.all():
+        kind = Kind(e.kind)
+        t.assessed += ASSESSED_SIGN.get(kind, 0) * e.amount
+        t.collected += COLLECTED_SIGN.get(kind, 0) * e.amount
+        t.written_off += WRITTEN_OFF_SIGN.get(kind, 0) * e.amount
+    return t
+
+
+def _grouped(instalments: list[Instalment]) -> tuple[list[dict], Totals]:
+    """Receivable → fiscal year → instalments, with sums at each level."""
+    groups: list[dict] = []
+    total = Totals()
+    for i in instalments:
+        i.totals = _instalment_totals(i)
+        if not groups or groups[-1]["receivable"].pk != i.receivable_id:
+            groups.append({"receivable": i.receivable, "totals": Totals(), "years": []})
+        g = groups[-1]
+        if not g["years"] or g["years"][-1]["year"] != i.fiscal_year:
+            g["years"].append({"year": i.fiscal_year, "totals": Totals(), "instalments": []})
+        y = g["years"][-1]
+        y["instalments"].append(i)
+        for t in (y["totals"], g["totals"], total):
+            t.add(i.totals)
+    return groups, total
+
+
+@login_required
+def debtor(request, pk: int):
+    d = get_object_or_404(
+        Debtor.objects.prefetch_related(
+            Prefetch("identifiers", queryset=DebtorIdentifier.objects.order_by("system", "value")),
+            Prefetch("contacts", queryset=Contact.objects.order_by("id")),
+        ),
+        pk=pk,
+    )
+    instalments = list(
+        Instalment.objects.filter(debtor=d)
+        .select_related("receivable")
+        .prefetch_related(Prefetch("entries", queryset=Entry.objects.select_related("payment").order_by("booked_on", "id")))
+        .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
+    )
+    groups, total = _grouped(instalments)
+    return render(request, "web/debtor.html", {"debtor": d, "groups": groups, "total": total})
