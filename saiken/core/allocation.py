@@ -66,7 +66,7 @@ def allocate(
     """
     if amount <= 0:
         raise ValueError("amount must be positive")
-    ordered = sorted(debts, key=lambda d: (d.due, str(d.key)))
+    ordered = sorted(debts, key=lambda d: (d.due, str(d.key))) if len(debts) > 1 else debts
     if scope is Scope.PER_DEBT:
         slots = [(d, c) for d in ordered for c in order]
     else:

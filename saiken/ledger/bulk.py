@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.ledger.actions import check_instalment_dates, statutory_due
-from saiken.ledger.booking import book
+from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
-from saiken.ledger.models import Channel, Entry, Instalment, Payment
+from saiken.ledger.models import Channel, Instalment, Payment
 
 CHUNK = 5000
+_CHANNELS = frozenset(Channel.values)  # Channel.values rebuilds its list on every call
 
 
 def _chunks(items: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -87,26 +88,31 @@ def assess_bulk(requests: Sequence[AssessmentRequest], user=None) -> int:
                 errors.append(RecordError(n, "instalment_no", "この調定（債務者・債権・科目・年度・期別）は既に登録されています。"))
     if errors:
         raise BatchRejected(sorted(errors, key=lambda e: e.line))
+    user_id = user.pk if user is not None else None
     for chunk in _chunks(requests):
-        instalments = Instalment.objects.bulk_create(
+        ids, _ = insert_rows(
+            Instalment,
+            _INSTALMENT_FIELDS,
             [
-                Instalment(
-                    debtor_id=r.debtor_id, receivable_id=r.receivable_id, fiscal_year=r.fiscal_year, subject=r.subject,
-                    instalment_no=r.instalment_no, nominal_due=r.nominal_due, due_date=statutory_due(r.nominal_due),
-                    assessed_on=r.assessed_on, notice_number=r.notice_number, principal_due=r.amount,
-                )
+                (r.debtor_id, r.receivable_id, r.fiscal_year, r.subject, r.instalment_no, r.nominal_due, statutory_due(r.nominal_due),
+                 r.assessed_on, r.notice_number, r.amount, 0, 0, 0)
                 for r in chunk
-            ]
-        )
-        book(
-            [
-                Entry(instalment_id=i.id, kind=Kind.ASSESSMENT, amount=r.amount, booked_on=r.assessed_on, created_by=user)
-                for i, r in zip(instalments, chunk)
             ],
-            {i.id: (i.receivable_id, i.fiscal_year) for i in instalments},
+        )
+        book_rows(
+            [EntryRow(iid, Kind.ASSESSMENT.value, Component.PRINCIPAL.value, r.amount, r.assessed_on, created_by_id=user_id) for iid, r in zip(ids, chunk)],
+            {iid: (r.receivable_id, r.fiscal_year) for iid, r in zip(ids, chunk)},
             update_balances=False,
+            returning=False,
         )
     return len(requests)
+
+
+_INSTALMENT_FIELDS = (
+    "debtor_id", "receivable_id", "fiscal_year", "subject", "instalment_no", "nominal_due", "due_date", "assessed_on",
+    "notice_number", "principal_due", "late_charge_due", "fee_due", "overpaid",
+)
+_PAYMENT_FIELDS = ("debtor_id", "receivable_id", "amount", "paid_on", "booked_on", "channel", "reference", "created_by_id")
 
 
 @dataclass(frozen=True)
@@ -119,6 +125,29 @@ class BulkPosted:
 _FIELDS = ("id", "debtor_id", "receivable_id", "fiscal_year", "due_date", "principal_due", "late_charge_due", "fee_due")
 
 
+def _select_in(model, fields: Sequence[str], key: str, values: Sequence, lock: bool = False) -> list[tuple]:
+    """`model.objects.filter(key__in=values).values_list(*fields)`, ordered by id and
+    locked FOR UPDATE where the database can. Written out because the ORM prepares
+    each of thousands of parameters one by one, which costs more than the query."""
+    if not values:
+        return []
+    ops = connection.ops
+    meta = model._meta
+    columns = ", ".join(ops.quote_name(meta.get_field(f).column) for f in fields)
+    lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    if connection.vendor == "postgresql":  # one array parameter, not thousands
+        condition, params = "= ANY(%s)", [list(values)]
+    else:
+        condition, params = f"IN ({', '.join(['%s'] * len(values))})", list(values)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT {columns} FROM {ops.quote_name(meta.db_table)} WHERE {ops.quote_name(meta.get_field(key).column)}"
+            f" {condition} ORDER BY {ops.quote_name(meta.pk.column)}{lock_clause}",
+            params,
+        )
+        return cur.fetchall()
+
+
 @transaction.atomic
 def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     """収納 for many payments, each to the instalment it names (a notice's number).
@@ -126,52 +155,57 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     Payments are applied in the order given; two payments on one instalment see
     each other. Raises BatchRejected listing every bad record; then nothing is posted.
     """
-    receivables = {r.id: r for r in ReceivableType.objects.all()}
+    # Each receivable's allocation order, parsed once rather than per payment.
+    rules = {r.id: (r.order, r.scope) for r in ReceivableType.objects.all()}
+    user_id = user.pk if user is not None else None
+    payment, overpayment = Kind.PAYMENT.value, Kind.OVERPAYMENT.value
     errors: list[RecordError] = []
     refs = [r.reference for r in requests if r.reference]
     seen_refs: set[str] = set()
     taken: set[str] = set()
     for chunk in _chunks(refs):
-        taken.update(Payment.objects.filter(reference__in=chunk).values_list("reference", flat=True))
+        taken.update(r for (r,) in _select_in(Payment, ("reference",), "reference", chunk))
     total = overpaid = 0
+    # Balances are carried in memory from chunk to chunk and written once at the end:
+    # an instalment paid several times in the batch gets one UPDATE, not one per chunk.
+    state: dict[int, tuple] = {}
+    balances: dict[int, dict[Component, int]] = {}
+    payments: list[tuple] = []
+    allocations: list[list[tuple[int, str, int, str]]] = []
     for n0, chunk in zip(range(1, len(requests) + 1, CHUNK), _chunks(requests)):
         # Lock the chunk's instalments (PostgreSQL): a clerk's payment at the
         # same moment waits, so neither allocation reads a stale balance.
-        rows = Instalment.objects.select_for_update().filter(id__in={r.instalment_id for r in chunk}).order_by("id").values_list(*_FIELDS)
-        state = {row[0]: row for row in rows}
-        balances = {iid: {Component.PRINCIPAL: row[5], Component.LATE_CHARGE: row[6], Component.FEE: row[7]} for iid, row in state.items()}
-        payments: list[Payment] = []
-        allocations: list[list[tuple[int, Component, int, str]]] = []
+        for row in _select_in(Instalment, _FIELDS, "id", sorted({r.instalment_id for r in chunk} - state.keys()), lock=True):
+            state[row[0]] = row
+            balances[row[0]] = {Component.PRINCIPAL: row[5], Component.LATE_CHARGE: row[6], Component.FEE: row[7]}
         for n, r in enumerate(chunk, start=n0):
             bad = _check_payment(n, r, state, seen_refs, taken)
             if bad:
                 errors += bad
                 continue
+            if errors:
+                continue  # keep checking the rest so every bad record is reported at once
             row = state[r.instalment_id]
-            receivable = receivables[row[2]]
+            order, scope = rules[row[2]]
             bal = balances[r.instalment_id]
-            parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], receivable.order, receivable.scope)
-            these = [(r.instalment_id, a.component, a.amount, Kind.PAYMENT) for a in parts]
+            parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)
+            these = [(r.instalment_id, a.component.value, a.amount, payment) for a in parts]
             for a in parts:
                 bal[a.component] -= a.amount
             if rest:
-                these += [(r.instalment_id, Component.PRINCIPAL, rest, Kind.PAYMENT), (r.instalment_id, Component.PRINCIPAL, rest, Kind.OVERPAYMENT)]
+                these += [(r.instalment_id, Component.PRINCIPAL.value, rest, payment), (r.instalment_id, Component.PRINCIPAL.value, rest, overpayment)]
                 overpaid += rest
             total += r.amount
-            payments.append(
-                Payment(debtor_id=row[1], receivable_id=row[2], amount=r.amount, paid_on=r.paid_on, booked_on=r.booked_on,
-                        channel=r.channel, reference=r.reference or None, created_by=user)
-            )
+            payments.append((row[1], row[2], r.amount, r.paid_on, r.booked_on, str(r.channel), r.reference or None, user_id))
             allocations.append(these)
-        if errors:
-            continue  # keep checking the rest so every bad record is reported at once
-        Payment.objects.bulk_create(payments, batch_size=2000)
+    if not errors:
+        payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments)
         entries = [
-            Entry(instalment_id=iid, kind=kind, component=component, amount=amount, booked_on=p.booked_on, payment_id=p.id, created_by=user)
-            for p, these in zip(payments, allocations)
+            EntryRow(iid, kind, component, amount, p[4], payment_id=pid, created_by_id=user_id)
+            for pid, p, these in zip(payment_ids, payments, allocations)
             for iid, component, amount, kind in these
         ]
-        book(entries, {iid: (row[2], row[3]) for iid, row in state.items()})
+        book_rows(entries, {iid: (row[2], row[3]) for iid, row in state.items()}, returning=False)
     if errors:
         raise BatchRejected(errors)
     return BulkPosted(len(requests), total, overpaid)
@@ -185,7 +219,7 @@ def _check_payment(n: int, r: PaymentRequest, state: dict, seen_refs: set, taken
         errors.append(RecordError(n, "instalment", f"調定 {r.instalment_id} が見つかりません。"))
     if r.booked_on < r.paid_on:
         errors.append(RecordError(n, "booked_on", "収納日が納付日より前です。"))
-    if r.channel not in Channel.values:
+    if r.channel not in _CHANNELS:
         errors.append(RecordError(n, "channel", f"納付経路 {r.channel!r} は登録されていません。"))
     if r.reference:
         if r.reference in taken:

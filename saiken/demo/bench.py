@@ -1,0 +1,221 @@
+"""The ledger benchmark (`saiken bench ledger`): a demo city in a fresh database, then
+a day's worth of payments posted in one batch, the collection-rate report, and the
+full check that the caches equal the entries.
+
+The parent process never touches the benchmark database: it creates it, then runs
+`migrate`, `demo-city` and the measuring worker (`bench ledger --worker`) as child
+processes with SAIKEN_DATABASE_URL pointing at it, so Django in each child is set
+up for that database from the start. The worker prints one JSON object; the
+parent adds the generation time and prints the result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from random import Random
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/saiken_bench"
+POSTGRES_URL_VARIABLE = "SAIKEN_BENCH_POSTGRES_URL"
+DEFAULT_AS_OF = date(2026, 11, 27)  # fixed, so runs on different days compare
+POST_LIMIT_SECONDS = 20.0
+REPORT_LIMIT_SECONDS = 2.0
+
+
+def _rss_mb(who: int) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        parts = parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@"))
+    return urlunsplit(parts)
+
+
+class BenchFailed(Exception):
+    pass
+
+
+def _child(args: list[str], env: dict, capture: bool = False) -> str:
+    cmd = [sys.executable, "-m", "saiken.cli", *args]
+    # Progress goes to our stderr so that stdout carries only the JSON result.
+    done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE if capture else sys.stderr, stderr=sys.stderr, text=True)
+    if done.returncode:
+        raise BenchFailed(f"{' '.join(args[:2])} failed with exit code {done.returncode}")
+    return done.stdout or ""
+
+
+def recreate_postgres(url: str) -> None:
+    """Drop and create the benchmark database, connecting to the server's `postgres` database."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name or not name.replace("_", "").isalnum():
+        raise BenchFailed(f"benchmark database name {name!r} must be letters, digits and underscores")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def run(*, scale: str, db: str, seed: int, payments: int, as_of: date, keep: bool = False, log=print) -> dict:
+    """Build the benchmark database, generate the city, measure. Returns the result."""
+    tmp = tempfile.mkdtemp(prefix="saiken-bench-")
+    env = {**os.environ, "SAIKEN_DEBUG": "0", "SAIKEN_DATA_DIR": tmp}
+    try:
+        if db == "sqlite":
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            url = os.environ.get(POSTGRES_URL_VARIABLE, DEFAULT_POSTGRES_URL)
+            recreate_postgres(url)
+        env["SAIKEN_DATABASE_URL"] = url
+        log(f"bench ledger: scale {scale} on {db} ({_without_password(url)})")
+        started = time.perf_counter()
+        # The ledger does not need the web layer's checks (and must not fail on them).
+        _child(["migrate", "--noinput", "-v0", "--skip-checks"], env)
+        migrated = time.perf_counter()
+        _child(["demo-city", "--scale", scale, "--seed", str(seed), "--as-of", as_of.isoformat(), "--skip-checks"], env)
+        generated = time.perf_counter()
+        generation_rss = _rss_mb(resource.RUSAGE_CHILDREN)
+        out = _child(
+            ["bench", "ledger", "--worker", "--payments", str(payments), "--seed", str(seed), "--as-of", as_of.isoformat()],
+            env,
+            capture=True,
+        )
+        measured = json.loads(out.strip().splitlines()[-1])
+    finally:
+        if keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    result = {
+        "scale": scale,
+        "db": db,
+        "seed": seed,
+        "as_of": as_of.isoformat(),
+        "migrate_seconds": round(migrated - started, 2),
+        "generation_seconds": round(generated - migrated, 2),
+        **measured,
+        "peak_rss_mb": {"generation": generation_rss, "measurement": measured.pop("rss_mb"), "parent": _rss_mb(resource.RUSAGE_SELF)},
+    }
+    result["requirements"] = {
+        f"post_{payments}_under_{POST_LIMIT_SECONDS:g}s": result["post_seconds"] <= POST_LIMIT_SECONDS,
+        f"report_under_{REPORT_LIMIT_SECONDS:g}s": result["report_seconds"] <= REPORT_LIMIT_SECONDS,
+        "check_ledger_clean": result["check_ledger_differences"] == 0,
+    }
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The worker: runs inside the benchmark database's own process.
+# ---------------------------------------------------------------------------
+
+
+def fresh_payments(count: int, seed: int, paid_on: date) -> list:
+    """`count` payments against open instalments, as a day's import would bring: each
+    open instalment gets one or more part payments adding up to its balance."""
+    from saiken.ledger.bulk import PaymentRequest
+    from saiken.ledger.models import Instalment
+
+    rng = Random(seed)
+    open_rows = list(Instalment.objects.filter(principal_due__gt=0).order_by("id").values_list("id", "principal_due"))
+    if not open_rows:
+        raise BenchFailed("no open instalments to pay")
+    per = -(-count // len(open_rows))  # payments per instalment, rounded up
+    planned: list[tuple[int, int]] = []
+    for iid, balance in open_rows:
+        parts = min(per, balance)
+        base = balance // parts
+        planned += [(iid, base)] * (parts - 1) + [(iid, balance - base * (parts - 1))]
+        if len(planned) >= count:
+            break
+    while len(planned) < count:  # tiny cities: pay again, held as 過誤納金
+        planned.append((rng.choice(open_rows)[0], 1000))
+    planned = planned[:count]
+    # The parts of one instalment add up to at most its balance, so any order posts
+    # without overpaying; shuffled, they are far apart in the batch as in a real file.
+    rng.shuffle(planned)
+    channels = ("bank", "convenience", "direct_debit", "elqr", "payeasy", "smartphone", "counter")
+    requests = [
+        PaymentRequest(iid, amount, paid_on, paid_on + timedelta(days=rng.randint(0, 2)), rng.choice(channels), f"bench-{seed}-{n}")
+        for n, (iid, amount) in enumerate(planned, start=1)
+    ]
+    return requests
+
+
+def measure(*, payments: int, seed: int, as_of: date) -> dict:
+    from django.db import connection
+
+    from saiken.accounting.report import collection_report
+    from saiken.debtors.models import Debtor
+    from saiken.demo.city import last_complete_year
+    from saiken.ledger.bulk import post_payments
+    from saiken.ledger.models import Entry, Instalment, Payment
+    from saiken.ledger.verify import balance_differences, summary_differences
+
+    if connection.vendor == "postgresql":
+        # A freshly loaded database has no statistics yet; in service autovacuum has
+        # long analysed the tables before a peak day. (Not timed.)
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            # VACUUM cannot run inside a transaction (the tests wrap one); ANALYZE can.
+            cur.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        vacuum = time.perf_counter() - t
+    else:
+        vacuum = 0.0
+    lines = Instalment.objects.count()
+    entries_before = Entry.objects.count()
+    payments_before = Payment.objects.count()
+    t = time.perf_counter()
+    requests = fresh_payments(payments, seed, as_of + timedelta(days=1))
+    prepare = time.perf_counter() - t
+
+    t = time.perf_counter()
+    posted = post_payments(requests)
+    post_seconds = time.perf_counter() - t
+    del requests
+
+    year = last_complete_year(as_of)
+    t = time.perf_counter()
+    report = collection_report(year)
+    report_seconds = time.perf_counter() - t
+    total = report.total.line.total
+
+    t = time.perf_counter()
+    summary_diffs = list(summary_differences())
+    recompute_seconds = time.perf_counter() - t
+    t = time.perf_counter()
+    balance_diffs = list(balance_differences())
+    balance_seconds = time.perf_counter() - t
+
+    return {
+        "debtors": Debtor.objects.count(),
+        "instalment_lines": lines,
+        "entries": Entry.objects.count(),
+        "entries_before": entries_before,
+        "payments_in_ledger_before": payments_before,
+        "payments": posted.payments,
+        "payments_amount": posted.amount,
+        "vacuum_analyze_seconds": round(vacuum, 2),
+        "prepare_seconds": round(prepare, 2),
+        "post_seconds": round(post_seconds, 2),
+        "payments_per_second": round(posted.payments / post_seconds),
+        "report_year": year,
+        "report_seconds": round(report_seconds, 3),
+        "report_rate_pct": float(round(total.rate * 100, 2)) if total.rate is not None else None,
+        "recompute_summary_from_entries_seconds": round(recompute_seconds, 2),
+        "recompute_balances_from_entries_seconds": round(balance_seconds, 2),
+        "check_ledger_differences": len(summary_diffs) + len(balance_diffs),
+        "rss_mb": _rss_mb(resource.RUSAGE_SELF),
+    }
+

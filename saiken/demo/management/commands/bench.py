@@ -1,0 +1,44 @@
+import json
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from saiken.demo import bench
+from saiken.demo.city import SCALES
+
+
+class Command(BaseCommand):
+    help = (
+        "台帳のベンチマーク: 新しいデータベースにデモの市を生成し、20万件の収納の一括計上、収納率表、"
+        "仕訳からの再計算を計測して、結果を1つのJSONで出力します。"
+    )
+
+    # The parent only starts child processes (which skip the checks too); the web
+    # layer's URL checks have nothing to say about a ledger benchmark.
+    requires_system_checks = []
+
+    def add_arguments(self, parser):
+        parser.add_argument("target", choices=["ledger"], help="計測対象（ledger）")
+        parser.add_argument("--scale", choices=list(SCALES), default="S")
+        parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite",
+                            help=f"sqlite: 一時ファイル / postgres: ${bench.POSTGRES_URL_VARIABLE}（既定 {bench.DEFAULT_POSTGRES_URL}）を削除・再作成")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--payments", type=int, default=200_000, help="一括計上する収納の件数（既定 200000）")
+        parser.add_argument("--as-of", type=date.fromisoformat, default=bench.DEFAULT_AS_OF, help="デモの市の基準日（既定 2026-11-27）")
+        parser.add_argument("--keep", action="store_true", help="SQLite の一時ディレクトリを残す")
+        parser.add_argument("--worker", action="store_true", help="（内部用）ベンチマーク用データベースで計測する子プロセス")
+
+    def handle(self, *args, **opts):
+        if opts["payments"] < 1:
+            raise CommandError("--payments は1以上で指定してください。")
+        if opts["worker"]:
+            result = bench.measure(payments=opts["payments"], seed=opts["seed"], as_of=opts["as_of"])
+        else:
+            try:
+                result = bench.run(
+                    scale=opts["scale"], db=opts["db"], seed=opts["seed"], payments=opts["payments"], as_of=opts["as_of"],
+                    keep=opts["keep"], log=self.stderr.write,
+                )
+            except bench.BenchFailed as e:
+                raise CommandError(str(e)) from e
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
