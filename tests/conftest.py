@@ -36,3 +36,4 @@ def taro(db):
 @pytest.fixture
 def hanako(db):
     return Debtor.objects.create(name="佐藤 花子", name_kana="サトウ ハナコ", birth_date=date(1985, 2, 14), address="新潟市北区葛塚3197")
+

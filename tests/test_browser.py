@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 
 import pytest
+from django.db import connections
 
 from saiken.catalog.models import ReceivableType
 from saiken.debtors.actions import register_debtor
@@ -39,6 +40,16 @@ def browser():
 
 
 def test_a_clerk_finds_a_debtor_and_reads_the_report(live_server, browser, django_user_model):
+    try:
+        walk(live_server, browser, django_user_model)
+    finally:
+        # Inside sync_playwright the test body runs in another greenlet, whose context
+        # holds its own ORM connection: close it here, or PostgreSQL refuses to drop
+        # the test database at the end of the run.
+        connections.close_all()
+
+
+def walk(live_server, browser, django_user_model):
     django_user_model.objects.create_user("clerk", password="pass-1234")
     city_tax = ReceivableType.objects.get(code="city_tax")
     taro = register_debtor(name="山田 太郎", name_kana="ヤマダ タロウ", birth_date=date(1970, 5, 1), address="新潟市中央区")
