@@ -44,3 +44,9 @@ def roll_forward(d: date, is_holiday: HolidayTest = is_japanese_holiday) -> date
     while is_closed_day(d, is_holiday):
         d += timedelta(days=1)
     return d
+
+
+@lru_cache(maxsize=8192)
+def statutory_due(nominal: date) -> date:
+    """納期限 rolled over the national calendar; cached, as a city has few distinct due dates."""
+    return roll_forward(nominal)

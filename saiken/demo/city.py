@@ -30,13 +30,13 @@ import calendar
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from random import Random
 from typing import NamedTuple
 
 import jaconv
 
-from saiken.core.calendar import roll_forward
+from saiken.catalog.seed import RECEIVABLES
+from saiken.core.calendar import statutory_due
 from saiken.core.fiscal import fiscal_year_of
 from saiken.demo import names, places
 
@@ -175,12 +175,7 @@ BEHAVIOUR: dict[str, Behaviour] = {
     "sewer_beneficiary_charge": Behaviour(0.020, 0.040, 0.34, "forcible", 5),
     "hospital_fee": Behaviour(0.060, 0.100, 0.34, "private", 5, 3, id_system="hospital"),
 }
-RECEIVABLE_NUMBERS = {
-    "city_tax": 1, "nursery_fee": 2, "premature_infant_care": 3, "after_school_club": 4, "municipal_housing": 5,
-    "cleaning_fee": 6, "scholarship_loan": 7, "welfare_repayment": 8, "national_health_insurance": 9,
-    "single_parent_welfare_loan": 10, "long_term_care_insurance": 11, "late_elderly_medical_insurance": 12,
-    "sewer_beneficiary_charge": 13, "hospital_fee": 14,
-}
+RECEIVABLE_NUMBERS = {code: number for code, number, *_ in RECEIVABLES}
 # Systems whose clerks type names themselves: where a person's duplicate record comes from.
 DUPLICATE_SOURCES = ("hospital_fee", "municipal_housing", "scholarship_loan", "single_parent_welfare_loan")
 
@@ -206,11 +201,6 @@ def _weighted(rng: Random, table) -> str:
         if x < 0:
             return value
     return table[-1][0]
-
-
-@lru_cache(maxsize=8192)
-def statutory_due(nominal: date) -> date:
-    return roll_forward(nominal)
 
 
 def _eom(y: int, m: int) -> date:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
-from saiken.core.calendar import roll_forward
+from saiken.core.calendar import statutory_due
 from saiken.core.entries import ASSESSED_SIGN, Kind
 from saiken.core.fiscal import fiscal_year_end, fiscal_year_start
 from saiken.debtors.models import Debtor
@@ -25,12 +24,6 @@ from saiken.ledger.errors import DuplicatePayment, LedgerError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
 
 OPEN = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
-
-
-@lru_cache(maxsize=4096)
-def statutory_due(nominal: date) -> date:
-    """納期限 rolled over weekends, holidays and 12/29–1/3 (cached: few distinct dates)."""
-    return roll_forward(nominal)
 
 
 def _positive(amount: int, field: str = "amount") -> int:

@@ -21,7 +21,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from saiken.core.allocation import Component
-from saiken.core.entries import BALANCE_SIGN, OVERPAID_SIGN, Kind
+from saiken.core.entries import BALANCE_SIGN, OVERPAID_SIGN
 from saiken.core.fiscal import settlement_year
 from saiken.ledger.models import Entry, Instalment, LedgerSummary
 

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
-from saiken.ledger.actions import check_instalment_dates, statutory_due
+from saiken.core.calendar import statutory_due
+from saiken.ledger.actions import check_instalment_dates
 from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
 from saiken.ledger.models import Channel, Instalment, Payment

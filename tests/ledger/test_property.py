@@ -8,8 +8,6 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saiken.catalog.models import ReceivableType
-from saiken.debtors.models import Debtor
 from saiken.ledger import actions
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
@@ -65,12 +63,11 @@ def run(step, debtors, receivables):
 @given(steps=st.lists(action, min_size=1, max_size=25))
 def test_caches_always_equal_the_entries(steps, taro, hanako, city_tax, housing):
     with transaction.atomic():
-        refused = 0
         for step in steps:
             try:
                 run(step, [taro, hanako], [city_tax, housing])
             except LedgerError:
-                refused += 1
+                pass  # a refused action must leave nothing behind: checked below
         assert list(balance_differences()) == []
         assert list(summary_differences()) == []
         transaction.set_rollback(True)
