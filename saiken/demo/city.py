@@ -40,7 +40,10 @@ from saiken.core.calendar import statutory_due
 from saiken.core.fiscal import fiscal_year_of
 from saiken.demo import names, places
 
-SCALES = {"XS": 300, "S": 10_000, "M": 100_000, "L": 600_000}
+# People planned per scale. A person makes about 20 instalment lines over six years,
+# so M ≈ 2 million lines and L ≈ 20 million, the whole city of DOMAIN.md §10
+# (3.5–4 million lines a year, five live years).
+SCALES = {"XS": 300, "S": 10_000, "M": 100_000, "L": 1_000_000}
 PRE_HISTORY_YEARS = 5
 CORPORATION_SHARE = 0.03
 DUPLICATE_SHARE = 0.015

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "再現可能な架空の市（債務者・調定・収納・不納欠損）を生成して、設定中のデータベースに書き込みます。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=list(SCALES), default="S", help="規模: XS=300, S=1万, M=10万, L=60万人（既定 S）")
+        parser.add_argument("--scale", choices=list(SCALES), default="S", help="規模: XS=300, S=1万, M=10万, L=100万人（既定 S）")
         parser.add_argument("--debtors", type=int, help="債務者数を直接指定（--scale より優先）")
         parser.add_argument("--seed", type=int, default=1, help="乱数の種（既定 1）")
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="基準日 YYYY-MM-DD（既定 今日）")
