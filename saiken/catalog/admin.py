@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from saiken.catalog.models import Department, ReceivableType
+from saiken.catalog.models import Department, LateChargeRate, ReceivableType
 
 
 @admin.register(Department)
@@ -22,3 +22,8 @@ class ReceivableTypeAdmin(admin.ModelAdmin):
         ("充当", {"fields": ("allocation_order", "allocation_scope")}),
         (None, {"fields": ("note",)}),
     )
+
+
+@admin.register(LateChargeRate)
+class LateChargeRateAdmin(admin.ModelAdmin):
+    list_display = ("year", "lower_bp", "after_bp", "deferment_bp")

@@ -138,3 +138,20 @@ class ReceivableType(models.Model):
     @property
     def scope(self) -> Scope:
         return Scope(self.allocation_scope)
+
+
+class LateChargeRate(models.Model):
+    """延滞金の割合: one calendar year's rates, announced each December, in basis points."""
+
+    year = models.PositiveSmallIntegerField("年", unique=True)
+    lower_bp = models.PositiveIntegerField("軽減割合（納期限後1月等）（万分率）", help_text="年2.8% = 280")
+    after_bp = models.PositiveIntegerField("上記経過後の割合（万分率）", help_text="年9.1% = 910")
+    deferment_bp = models.PositiveIntegerField("猶予特例割合（万分率）", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延滞金の割合"
+        verbose_name_plural = "延滞金の割合"
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}年 {self.lower_bp / 100}% / {self.after_bp / 100}%"
