@@ -1,6 +1,6 @@
 from django.urls import path
 
-from saiken.web.views import auth, catalog, debtors, home, reports
+from saiken.web.views import auth, calc, catalog, debtors, home, reports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("debtors/", debtors.search, name="debtor_search"),
     path("debtors/<int:pk>/", debtors.debtor, name="debtor"),
     path("reports/collection/", reports.collection, name="collection_report"),
+    path("calc/late-charge/", calc.late_charge_calculator, name="late_charge_calculator"),
 ]
