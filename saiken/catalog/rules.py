@@ -1,6 +1,9 @@
 """The catalog's settings as the pure rules of saiken.core expect them."""
 
-from saiken.catalog.models import LateChargeRate, LateChargeStart, ReceivableType
+from datetime import date
+
+from saiken.catalog.models import LateChargeRate, LateChargeStart, LegalClass, ReceivableType
+from saiken.core.deadlines import Deadlines, deadlines
 from saiken.core.late_charge import RateTable, Rule, YearRates
 
 
@@ -16,4 +19,15 @@ def late_charge_rule(r: ReceivableType) -> Rule:
         min_total=r.late_charge_min_total,
         total_unit=r.late_charge_total_unit,
         from_designated_deadline=r.late_charge_start == LateChargeStart.DESIGNATED_DEADLINE,
+    )
+
+
+def receivable_deadlines(r: ReceivableType, nominal_due: date, demand_issued: date | None = None) -> Deadlines:
+    return deadlines(
+        nominal_due,
+        demand_window_days=r.demand_window_days,
+        designated_days=r.designated_deadline_days,
+        designated_rolls=r.designated_deadline_rolls,
+        forcible=r.legal_class == LegalClass.FORCIBLE,
+        demand_issued=demand_issued,
     )

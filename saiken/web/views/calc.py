@@ -6,10 +6,9 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from saiken.catalog.models import LegalClass, ReceivableType
-from saiken.catalog.rules import late_charge_rule, rate_table
+from saiken.catalog.models import ReceivableType
+from saiken.catalog.rules import late_charge_rule, rate_table, receivable_deadlines
 from saiken.core.calendar import statutory_due
-from saiken.core.deadlines import deadlines
 from saiken.core.late_charge import MissingRate, late_charge
 
 
@@ -43,9 +42,7 @@ def late_charge_calculator(request):
     if form.is_valid():
         c = form.cleaned_data
         r: ReceivableType = c["receivable"]
-        dates = deadlines(c["due"], demand_window_days=r.demand_window_days, designated_days=r.designated_deadline_days,
-                          designated_rolls=r.designated_deadline_rolls, forcible=r.legal_class == LegalClass.FORCIBLE,
-                          demand_issued=c["demand_issued"])
+        dates = receivable_deadlines(r, c["due"], c["demand_issued"])
         try:
             result = late_charge(principal=c["principal"], due=statutory_due(c["due"]), paid=c["paid"], rates=rate_table(),
                                  rule=late_charge_rule(r), payments=c["payments"], designated_deadline=dates.designated_deadline)

@@ -6,10 +6,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from saiken.catalog.models import LegalClass, ReceivableType
-from saiken.catalog.rules import late_charge_rule, rate_table
+from saiken.catalog.models import ReceivableType
+from saiken.catalog.rules import late_charge_rule, rate_table, receivable_deadlines
 from saiken.core.calendar import statutory_due
-from saiken.core.deadlines import deadlines
 from saiken.core.era import wareki
 from saiken.core.late_charge import MissingRate, late_charge
 
@@ -77,9 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(f"延滞金 {c.amount:,}円（端数処理前 {c.raw_total:,}円）")
 
     def _deadlines(self, r, o):
-        d = deadlines(o["due"], demand_window_days=r.demand_window_days, designated_days=r.designated_deadline_days,
-                      designated_rolls=r.designated_deadline_rolls, forcible=r.legal_class == LegalClass.FORCIBLE,
-                      demand_issued=o["demand_issued"])
+        d = receivable_deadlines(r, o["due"], o["demand_issued"])
         out = {k: (v.isoformat() if v else None) for k, v in asdict(d).items()}
         if o["json"]:
             self.stdout.write(json.dumps(out))
