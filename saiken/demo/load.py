@@ -3,17 +3,15 @@
 Blocks of people are planned and written one after the other, one transaction
 each, so memory stays bounded at any scale: debtors and their identifiers, then
 each fiscal year's instalments (`assess_bulk`), then the block's payments in the
-order they were booked (`post_payments`), then write-offs (`write_off_bulk`,
-through `book` so the cached balances and the summary stay exact).
+order they were booked (`post_payments`), then write-offs (`write_off_bulk`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
@@ -21,21 +19,15 @@ from django.db import connection, reset_queries, transaction
 
 from saiken.accounting.report import summary_rows
 from saiken.catalog.models import ReceivableType
-from saiken.core.allocation import Component
 from saiken.core.collection import Line, city_total, collection_lines
-from saiken.core.entries import Kind
 from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.demo.city import Block, CityConfig, blocks
-from saiken.ledger.booking import book
-from saiken.ledger.bulk import AssessmentRequest, PaymentRequest, assess_bulk, post_payments
-from saiken.ledger.errors import LedgerError
-from saiken.ledger.models import Entry, Instalment, LedgerSummary, WriteOffReason
+from saiken.ledger.bulk import AssessmentRequest, PaymentRequest, assess_bulk, post_payments, write_off_bulk
+from saiken.ledger.models import Instalment, LedgerSummary
 
 BLOCK_SIZE = 2_500  # people per block: ~50,000 instalment lines
 PAYMENT_CHUNK = 50_000
-WRITE_OFF_CHUNK = 5_000
 DEMO_USER = ("demo", "demo")
-_REASONS = frozenset(WriteOffReason.values)
 
 
 @dataclass
@@ -84,40 +76,6 @@ def ensure_demo_user() -> bool:
         return False
     User.objects.create_superuser(username=username, email="", password=password)
     return True
-
-
-@transaction.atomic
-def write_off_bulk(items: Sequence[tuple[int, date, str]], note: str = "", user=None) -> int:
-    """不納欠損 for many instalments: each (instalment id, booked on, reason) books off
-    everything still owed on it, like `saiken.ledger.actions.write_off`, set-based."""
-    written = 0
-    for start in range(0, len(items), WRITE_OFF_CHUNK):
-        chunk = items[start:start + WRITE_OFF_CHUNK]
-        rows = (
-            Instalment.objects.select_for_update()
-            .filter(id__in={iid for iid, _, _ in chunk})
-            .order_by("id")
-            .values_list("id", "receivable_id", "fiscal_year", "principal_due", "late_charge_due", "fee_due")
-        )
-        state = {r[0]: r for r in rows}
-        entries = []
-        for iid, booked_on, reason in chunk:
-            if reason not in _REASONS:
-                raise LedgerError(f"不納欠損の理由 {reason!r} は登録されていません。", "reason")
-            if iid not in state:
-                raise LedgerError(f"調定 {iid} が見つかりません。", "instalment")
-            balances = state[iid][3:6]
-            if not any(balances):
-                raise LedgerError(f"調定 {iid} は未納額がないため不納欠損できません。", "instalment")
-            entries += [
-                Entry(instalment_id=iid, kind=Kind.WRITE_OFF, component=c, amount=b, booked_on=booked_on, reason=reason, memo=note, created_by=user)
-                for c, b in zip(Component, balances)
-                if b > 0
-            ]
-            state[iid] = (*state[iid][:3], 0, 0, 0)  # a second write-off of the same instalment is refused
-            written += 1
-        book(entries, {iid: (r[1], r[2]) for iid, r in state.items()})
-    return written
 
 
 def load_city(cfg: CityConfig, *, block_size: int = BLOCK_SIZE, progress: Callable[[str], None] = print) -> Loaded:

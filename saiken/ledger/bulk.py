@@ -19,9 +19,9 @@ from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
 from saiken.ledger.actions import check_instalment_dates
-from saiken.ledger.booking import EntryRow, book_rows, insert_rows
+from saiken.ledger.booking import EntryRow, book, book_rows, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
-from saiken.ledger.models import Channel, Instalment, Payment
+from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
 
 CHUNK = 5000
 _CHANNELS = frozenset(Channel.values)  # Channel.values rebuilds its list on every call
@@ -229,3 +229,39 @@ def _check_payment(n: int, r: PaymentRequest, state: dict, seen_refs: set, taken
             errors.append(RecordError(n, "reference", f"収納キー {r.reference} がファイル内で重複しています。"))
         seen_refs.add(r.reference)
     return errors
+
+
+_REASONS = frozenset(WriteOffReason.values)
+
+
+@transaction.atomic
+def write_off_bulk(items: Sequence[tuple[int, date, str]], note: str = "", user=None) -> int:
+    """不納欠損 for many instalments: each (instalment id, booked on, reason) books off
+    everything still owed on it, like `saiken.ledger.actions.write_off`, set-based."""
+    written = 0
+    for chunk in _chunks(items):
+        rows = (
+            Instalment.objects.select_for_update()
+            .filter(id__in={iid for iid, _, _ in chunk})
+            .order_by("id")
+            .values_list("id", "receivable_id", "fiscal_year", "principal_due", "late_charge_due", "fee_due")
+        )
+        state = {r[0]: r for r in rows}
+        entries = []
+        for iid, booked_on, reason in chunk:
+            if reason not in _REASONS:
+                raise LedgerError(f"不納欠損の理由 {reason!r} は登録されていません。", "reason")
+            if iid not in state:
+                raise LedgerError(f"調定 {iid} が見つかりません。", "instalment")
+            balances = state[iid][3:6]
+            if not any(balances):
+                raise LedgerError(f"調定 {iid} は未納額がないため不納欠損できません。", "instalment")
+            entries += [
+                Entry(instalment_id=iid, kind=Kind.WRITE_OFF, component=c, amount=b, booked_on=booked_on, reason=reason, memo=note, created_by=user)
+                for c, b in zip(Component, balances)
+                if b > 0
+            ]
+            state[iid] = (*state[iid][:3], 0, 0, 0)  # a second write-off of the same instalment is refused
+            written += 1
+        book(entries, {iid: (r[1], r[2]) for iid, r in state.items()})
+    return written

@@ -70,3 +70,17 @@ def test_post_payments_applies_payments_in_order_and_holds_the_excess(taro, city
     with pytest.raises(BatchRejected):
         post_payments([PaymentRequest(i.id, 1, date(2025, 6, 20), date(2025, 6, 20), reference="a")])
     assert list(balance_differences()) == [] and list(summary_differences()) == []
+
+
+def test_write_off_bulk_books_off_what_is_owed_and_refuses_a_second_time(taro, city_tax):
+    from saiken.ledger.bulk import write_off_bulk
+    from saiken.ledger.errors import LedgerError
+
+    assess_bulk([request(taro, city_tax, 1), request(taro, city_tax, 2)])
+    i1, i2 = Instalment.objects.order_by("instalment_no")
+    post_payments([PaymentRequest(i1.id, 4_000, date(2025, 6, 20), date(2025, 6, 20))])
+    assert write_off_bulk([(i1.id, date(2030, 7, 1), "prescription"), (i2.id, date(2030, 7, 1), "prescription")]) == 2
+    assert sorted(Entry.objects.filter(kind="write_off").values_list("amount", flat=True)) == [6_000, 10_000]
+    with pytest.raises(LedgerError, match="未納額がない"):
+        write_off_bulk([(i1.id, date(2030, 7, 2), "prescription")])
+    assert list(balance_differences()) == [] and list(summary_differences()) == []
