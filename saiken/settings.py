@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "saiken.debtors",
     "saiken.ledger",
     "saiken.accounting",
+    "saiken.audit",
+    "saiken.demands",
+    "saiken.prescription",
+    "saiken.relief",
     "saiken.demo",
     "saiken.web",
 ]

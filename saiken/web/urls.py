@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from saiken.web.views import auth, calc, catalog, debtors, home, reports
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("debtors/<int:pk>/", debtors.debtor, name="debtor"),
     path("reports/collection/", reports.collection, name="collection_report"),
     path("calc/late-charge/", calc.late_charge_calculator, name="late_charge_calculator"),
+    path("relief/", include("saiken.web.urls_relief")),
 ]

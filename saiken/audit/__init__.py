@@ -1,0 +1,17 @@
+"""監査ログ. Record with `saiken.audit.record(...)` inside the action's transaction."""
+
+
+def record(*, user, action: str, target=None, debtor_id: int | None = None, summary: str = "", detail: dict | None = None):
+    """Insert one audit row. `target` is any model instance (its type and id are kept)."""
+    from saiken.audit.models import AuditEvent
+
+    user = user if getattr(user, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        user=user,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=target.pk if target is not None else None,
+        debtor_id=debtor_id if debtor_id is not None else getattr(target, "debtor_id", None),
+        summary=summary[:300],
+        detail=detail or {},
+    )

@@ -1,0 +1,83 @@
+"""Demands (督促): the statutory notice sent when an instalment is unpaid after its due date.
+
+A DemandRun is one day's batch (督促状発付処理). It creates one Demand per debtor
+and receivable, holding a DemandLine per overdue instalment. An instalment is
+demanded once (the statutory 督促; later letters are 催告, issue 4), which the
+unique line makes certain even when two runs race.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from saiken.catalog.models import ReceivableType
+from saiken.debtors.models import Debtor
+from saiken.ledger.models import Instalment
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", "作成待ち"
+    RENDERING = "rendering", "作成中"
+    DONE = "done", "作成済"
+    FAILED = "failed", "失敗"
+
+
+class DemandRun(models.Model):
+    """督促状発付処理: one run of `issue_demands` for one issue date."""
+
+    issued_on = models.DateField("発付日")
+    started_at = models.DateTimeField("処理日時", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    demands = models.PositiveIntegerField("督促状の件数", default=0)
+    lines = models.PositiveIntegerField("対象期別数", default=0)
+    principal = models.BigIntegerField("督促額（本税）", default=0)
+    fees = models.BigIntegerField("督促手数料", default=0)
+    late = models.PositiveIntegerField("発付期限後の件数", default=0)
+
+    document_status = models.CharField("督促状PDF", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
+    pages_done = models.PositiveIntegerField("作成済ページ", default=0)
+    document = models.CharField("PDFファイル", max_length=300, blank=True)
+    document_error = models.TextField("作成エラー", blank=True)
+
+    class Meta:
+        verbose_name = "督促状発付処理"
+        verbose_name_plural = "督促状発付処理"
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self):
+        return f"{self.issued_on} 督促 {self.demands:,}件"
+
+
+class Demand(models.Model):
+    """督促状: one notice to one debtor for one receivable's overdue instalments."""
+
+    run = models.ForeignKey(DemandRun, on_delete=models.PROTECT, related_name="demand_set", verbose_name="発付処理")
+    number = models.CharField("督促状番号", max_length=30, unique=True)
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="demands", verbose_name="債務者")
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="demands", verbose_name="債権")
+    issued_on = models.DateField("発付日")
+    designated_deadline = models.DateField("指定期限")
+    seizure_from = models.DateField("差押可能日", null=True, blank=True, help_text="強制徴収公債権のみ（地方税法331条）")
+    principal = models.BigIntegerField("督促額（本税）")
+    fee = models.PositiveIntegerField("督促手数料", default=0)
+
+    class Meta:
+        verbose_name = "督促状"
+        verbose_name_plural = "督促状"
+        indexes = [models.Index(fields=["debtor", "receivable"], name="demand_debtor")]
+
+    def __str__(self):
+        return f"督促状 {self.number}"
+
+
+class DemandLine(models.Model):
+    """督促の対象期別: one instalment demanded, with the window it had to meet."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="lines", verbose_name="督促状")
+    instalment = models.OneToOneField(Instalment, on_delete=models.PROTECT, related_name="demand_line", verbose_name="調定")
+    principal = models.BigIntegerField("督促時の本税残高")
+    demand_by = models.DateField("発付期限", help_text="納期限後20日（債権の設定）")
+    on_time = models.BooleanField("期限内に発付")
+
+    class Meta:
+        verbose_name = "督促の対象期別"
+        verbose_name_plural = "督促の対象期別"

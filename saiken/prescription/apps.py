@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PrescriptionConfig(AppConfig):
+    name = "saiken.prescription"
+    verbose_name = "時効管理"
