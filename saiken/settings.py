@@ -115,3 +115,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# Where generated documents (督促状 PDFs) are written.
+SAIKEN_DOCUMENT_DIR = Path(os.environ.get("SAIKEN_DOCUMENT_DIR", DATA_DIR / "documents"))
+# The city's issuer line on notices, its convenience-store issuer code (GS1-128,
+# assigned by the collection agency) and the amount above which no barcode is printed.
+SAIKEN_ISSUER_TITLE = os.environ.get("SAIKEN_ISSUER_TITLE", "新潟市長")
+SAIKEN_CONVENI_ISSUER = os.environ.get("SAIKEN_CONVENI_ISSUER", "912345")
+SAIKEN_CONVENI_CAP = int(os.environ.get("SAIKEN_CONVENI_CAP", "300000"))

@@ -15,6 +15,7 @@ class Department(models.Model):
 
     code = models.CharField("課コード", max_length=20, unique=True)
     name = models.CharField("課名", max_length=100)
+    phone = models.CharField("電話番号", max_length=30, blank=True, help_text="通知書・督促状の問合せ先")
 
     class Meta:
         verbose_name = "所管課"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from saiken.web.views import auth, calc, catalog, debtors, home, reports
+from saiken.web.views import auth, calc, catalog, debtors, demands, home, reports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,5 +12,10 @@ urlpatterns = [
     path("debtors/<int:pk>/", debtors.debtor, name="debtor"),
     path("reports/collection/", reports.collection, name="collection_report"),
     path("calc/late-charge/", calc.late_charge_calculator, name="late_charge_calculator"),
+    path("demands/", demands.runs, name="demand_runs"),
+    path("demands/runs/<int:pk>/", demands.run, name="demand_run"),
+    path("demands/runs/<int:pk>/render/", demands.render_documents, name="demand_run_render"),
+    path("demands/runs/<int:pk>/pdf/", demands.document, name="demand_run_pdf"),
+    path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
     path("relief/", include("saiken.web.urls_relief")),
 ]

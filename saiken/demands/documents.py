@@ -1,0 +1,136 @@
+"""The run's 督促状 as one PDF: demands → plain notices → `saiken.documents`.
+
+Rendering a run of tens of thousands of pages takes minutes, so it happens after
+the run has committed (the notices are data; the PDF is derived from them and
+can be made again), reading the demands in keyset-ordered chunks and recording
+progress on the run so the screen can show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+
+from saiken.core.conveni import barcode_content
+from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
+from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
+
+CHUNK = 2000
+
+LATE_CHARGE_NOTE = {
+    "tax": "納期限の翌日から納付の日までの日数に応じ、地方税法の定めるところにより延滞金を加算して納付していただきます。",
+    "ordinance": "納期限の翌日から納付の日までの日数に応じ、条例の定めるところにより延滞金を加算して納付していただきます。",
+    "statutory_interest": "納期限の翌日から納付の日まで、法定利率による遅延損害金を請求することがあります。",
+    "contract": "納期限の翌日から納付の日まで、契約に定める利率による遅延損害金を請求することがあります。",
+    "none": "",
+}
+LEGAL_BASIS = {
+    "forcible": "指定期限までに完納されない場合は、法令の規定により財産の差押えなどの滞納処分を行うことがあります。",
+    "non_forcible": "指定期限までに完納されない場合は、地方自治法施行令第171条の2の規定により、訴訟手続等による履行の請求を行うことがあります。",
+    "private": "指定期限までに完納されない場合は、法的措置（支払督促の申立て等）を行うことがあります。",
+}
+PAYMENT_PLACES = (
+    "市役所本庁舎・各区役所の窓口",
+    "指定金融機関・収納代理金融機関（ゆうちょ銀行を含む）",
+    "コンビニエンスストア（バーコード付きの場合、30万円以下）",
+)
+
+
+def claim_for_rendering(run: DemandRun) -> bool:
+    """Mark the run as rendering unless it already is or is done (two clicks make one PDF)."""
+    return bool(
+        DemandRun.objects.filter(pk=run.pk, demands__gt=0)
+        .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
+        .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
+    )
+
+
+def render_run(run: DemandRun, *, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
+    """Render every demand of `run` into one PDF file; returns its path (None if already claimed)."""
+    if not claimed and not claim_for_rendering(run):
+        return None
+    total = run.demands
+    out_dir = Path(settings.SAIKEN_DOCUMENT_DIR)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"demands-{run.issued_on:%Y%m%d}-{run.pk}.pdf"
+    partial = path.with_suffix(".pdf.part")
+
+    def tick(done: int) -> None:
+        DemandRun.objects.filter(pk=run.pk).update(pages_done=done)
+        if progress:
+            progress(done, total)
+
+    try:
+        pages = render_demand_notices(notices(run), partial, progress=tick, every=500)
+        partial.replace(path)  # the finished file appears whole or not at all
+    except Exception as e:
+        partial.unlink(missing_ok=True)
+        DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.FAILED, document_error=str(e)[:2000])
+        raise
+    with transaction.atomic():
+        DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, pages_done=pages, document=str(path))
+    return path
+
+
+def notices(run: DemandRun, chunk: int = CHUNK) -> Iterator[DemandNotice]:
+    """The run's demands as notices, in number order, read a chunk at a time."""
+    issuer = settings.SAIKEN_ISSUER_TITLE
+    city = settings.SAIKEN_CITY_NAME
+    after = 0
+    lines = Prefetch(
+        "lines",
+        queryset=DemandLine.objects.select_related("instalment").order_by("instalment__due_date", "instalment_id"),
+    )
+    while True:
+        batch = list(
+            Demand.objects.filter(run=run, pk__gt=after)
+            .select_related("debtor", "receivable", "receivable__department")
+            .prefetch_related(lines)
+            .order_by("pk")[:chunk]
+        )
+        if not batch:
+            return
+        for d in batch:
+            yield notice(d, city=city, issuer=issuer)
+        after = batch[-1].pk
+
+
+def notice(d: Demand, *, city: str, issuer: str) -> DemandNotice:
+    r = d.receivable
+    total = d.principal + d.fee
+    code = None
+    if total <= settings.SAIKEN_CONVENI_CAP:
+        code = barcode_content(
+            issuer=settings.SAIKEN_CONVENI_ISSUER,
+            # The free field identifies the notice: receivable number and demand id.
+            free=f"{r.number:02d}{d.pk:019d}",
+            deadline=d.designated_deadline,
+            amount=total,
+            cap=settings.SAIKEN_CONVENI_CAP,
+        )
+    return DemandNotice(
+        number=d.number,
+        issued_on=d.issued_on,
+        designated_deadline=d.designated_deadline,
+        postal_code=d.debtor.postal_code,
+        address=d.debtor.address,
+        name=d.debtor.name,
+        receivable_name=r.name,
+        department_name=r.department.name,
+        department_phone=r.department.phone,
+        city_name=city,
+        issuer_title=issuer,
+        lines=tuple(
+            NoticeLine(r.name, line.instalment.fiscal_year, line.instalment.subject, line.instalment.instalment_no, line.instalment.due_date, line.principal)
+            for line in d.lines.all()
+        ),
+        fee=d.fee,
+        late_charge_note=LATE_CHARGE_NOTE.get(r.late_charge_kind, ""),
+        payment_places=PAYMENT_PLACES,
+        barcode=code,
+        legal_basis=LEGAL_BASIS[r.legal_class],
+    )

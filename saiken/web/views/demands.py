@@ -1,0 +1,133 @@
+"""督促: the daily run, its notices as one PDF, and the compliance view."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import close_old_connections
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from saiken.catalog.models import Department, ReceivableType
+from saiken.demands import compliance
+from saiken.demands.actions import candidates, issue_demands, summary_by_receivable
+from saiken.demands.models import DemandRun, DocumentStatus
+from saiken.ledger.errors import LedgerError
+
+
+def _date(raw: str | None, default: date | None = None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default
+
+
+def _int(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@login_required
+def runs(request):
+    today = timezone.localdate()
+    if request.method == "POST":
+        as_of = _date(request.POST.get("as_of"))
+        due_on = _date(request.POST.get("due_on"))
+        receivable_id = _int(request.POST.get("receivable"))
+        if as_of is None:
+            messages.error(request, "発付日を入力してください。")
+            return redirect("demand_runs")
+        try:
+            run = issue_demands(
+                as_of=as_of, due_on=due_on, receivable_ids=[receivable_id] if receivable_id else None, user=request.user
+            )
+        except LedgerError as e:
+            messages.error(request, e.message)
+            return redirect("demand_runs")
+        if run.demands:
+            messages.success(request, f"督促状 {run.demands:,}件を作成しました（期別 {run.lines:,}件）。")
+        else:
+            messages.info(request, "督促の対象となる期別はありませんでした。")
+        return redirect("demand_run", pk=run.pk)
+    as_of = _date(request.GET.get("as_of"), today)
+    due_on = _date(request.GET.get("due_on"))
+    receivable_id = _int(request.GET.get("receivable"))
+    pending = candidates(as_of=as_of, due_on=due_on, receivable_ids=[receivable_id] if receivable_id else None)
+    return render(request, "web/demand_runs.html", {
+        "runs": DemandRun.objects.select_related("created_by")[:50],
+        "as_of": as_of, "due_on": due_on, "receivable_id": receivable_id,
+        "receivables": ReceivableType.objects.filter(active=True),
+        "pending": pending.count(),
+    })
+
+
+@login_required
+def run(request, pk: int):
+    run = get_object_or_404(DemandRun.objects.select_related("created_by"), pk=pk)
+    demands = run.demand_set.select_related("debtor", "receivable").order_by("number")[:100]
+    return render(request, "web/demand_run.html", {
+        "run": run, "summary": summary_by_receivable(run), "demands": demands,
+        "rendering": run.document_status == DocumentStatus.RENDERING,
+    })
+
+
+@login_required
+@require_POST
+def render_documents(request, pk: int):
+    """Start rendering the run's notices in the background; the run page shows the progress."""
+    from saiken.demands.documents import claim_for_rendering, render_run
+
+    run = get_object_or_404(DemandRun, pk=pk)
+    if not claim_for_rendering(run):
+        messages.info(request, "この督促状PDFは作成中か作成済です。")
+        return redirect("demand_run", pk=pk)
+
+    def work():
+        close_old_connections()
+        try:
+            render_run(run, claimed=True)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"demand-pdf-{pk}", daemon=True).start()
+    messages.success(request, "督促状PDFの作成を開始しました。")
+    return redirect("demand_run", pk=pk)
+
+
+@login_required
+def document(request, pk: int):
+    run = get_object_or_404(DemandRun, pk=pk)
+    if run.document_status != DocumentStatus.DONE or not run.document or not Path(run.document).exists():
+        raise Http404("督促状PDFはまだ作成されていません。")
+    return FileResponse(open(run.document, "rb"), as_attachment=True, filename=f"督促状_{run.issued_on:%Y%m%d}_{run.pk}.pdf")
+
+
+@login_required
+def compliance_view(request):
+    today = timezone.localdate()
+    as_of = _date(request.GET.get("as_of"), today)
+    department_id = _int(request.GET.get("department"))
+    receivable_id = _int(request.GET.get("receivable"))
+    fiscal_year = _int(request.GET.get("year"))
+    table = compliance.share_table(as_of, [fiscal_year] if fiscal_year else None)
+    years = table.years[-5:] if not fiscal_year else table.years
+    missing_count, past_count, missing = compliance.undemanded(as_of, receivable_id=receivable_id, department_id=department_id)
+    late_count, late = compliance.late_demands(fiscal_year=fiscal_year, receivable_id=receivable_id, department_id=department_id)
+    return render(request, "web/demand_compliance.html", {
+        "as_of": as_of, "table": table, "years": years,
+        "rows": [(r, [r.years.get(y) for y in years]) for r in table.rows if r.total.due or r.total.pending],
+        "departments": [(name, [ys.get(y) for y in years], total) for name, ys, total in table.departments if total.due or total.pending],
+        "city": [table.city.get(y) for y in years],
+        "missing_count": missing_count, "past_count": past_count, "missing": missing,
+        "late_count": late_count, "late": late,
+        "department_id": department_id, "receivable_id": receivable_id, "fiscal_year": fiscal_year,
+        "all_departments": Department.objects.all(), "receivables": ReceivableType.objects.all(),
+    })
