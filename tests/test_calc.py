@@ -77,3 +77,27 @@ def test_no_seizure_date_for_a_private_claim():
 def test_bad_input_gets_a_clear_message(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("calc", *args)
+
+
+def test_private_claim_owes_delay_damages_at_the_statutory_rate():
+    """市営住宅使用料 (private): 365,000円 delayed from 2025-04-01 at 3% = 30円 a day; 61 days → 1,830 → 1,800."""
+    out = calc("late-charge", "--receivable", "municipal_housing", "--principal", "365000", "--due", "2025-03-31", "--paid", "2025-05-31")
+    assert out["late_charge"] == 1_800
+    assert [(s["days"], s["rate"], s["yen"]) for s in out["segments"]] == [(61, "3", 1_830)]
+
+
+def test_private_claim_delayed_before_the_reform_keeps_five_percent():
+    out = calc("late-charge", "--receivable", "municipal_housing", "--principal", "365000", "--due", "2020-03-30", "--paid", "2020-05-29")
+    assert [(s["days"], s["rate"], s["yen"]) for s in out["segments"]] == [(60, "5", 3_000)]
+
+
+def test_deferment_on_the_command_line():
+    plain = calc("late-charge", "--receivable", "city_tax", "--principal", "1000000", "--due", "2026-03-02", "--paid", "2026-05-31")
+    deferred = calc("late-charge", "--receivable", "city_tax", "--principal", "1000000", "--due", "2026-03-02", "--paid", "2026-05-31",
+                    "--deferment", "2026-04-01:2026-04-30")
+    assert "1.3" in [s["rate"] for s in deferred["segments"]]
+    assert deferred["late_charge"] < plain["late_charge"]
+
+
+def test_no_late_charge_for_a_receivable_without_one():
+    assert calc("late-charge", "--receivable", "welfare_repayment", "--principal", "100000", "--due", "2025-03-31", "--paid", "2026-03-31")["late_charge"] == 0

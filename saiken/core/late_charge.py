@@ -11,8 +11,15 @@
 - A partial payment reduces the base from the day after it.
 - Each segment is truncated to 1円; a total under `min_total` (1,000円) is
   dropped, and the total is truncated to `total_unit` (100円).
+- During a deferment (徴収猶予・換価の猶予) the year's reduced deferment rate
+  (猶予特例割合) applies where it is lower.
 
 Rates arrive as data (a `RateTable`), in basis points per year: 2.8% = 280.
+
+Private claims owe 遅延損害金 instead (`delay_damages`): simple interest at the
+contract rate, or at the statutory rate (法定利率) in force on the first day of
+delay (民法419条1項; 5% for delays that began before 2020-04-01, 附則17条3項),
+which stays fixed for that debt.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ class YearRates:
     year: int
     lower_bp: int  # 軽減された割合 (within the first window)
     after_bp: int  # the rate after the window
-    deferment_bp: int | None = None  # 猶予特例基準割合 (issue 3, later)
+    deferment_bp: int | None = None  # 猶予特例割合, the reduced rate during a deferment
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,8 @@ class RateTable:
 
 
 class MissingRate(ValueError):
-    def __init__(self, year: int):
-        super().__init__(f"{year}年の延滞金の割合が登録されていません。")
+    def __init__(self, year: int, what: str = "延滞金の割合"):
+        super().__init__(f"{year}年の{what}が登録されていません。")
         self.year = year
 
 
@@ -114,11 +121,75 @@ def late_charge(
     rule: Rule = Rule(),
     payments: Iterable[tuple[date, int]] = (),
     designated_deadline: date | None = None,
+    deferments: Iterable[tuple[date, date]] = (),
 ) -> LateCharge:
     """The late charge on `principal` due on `due` (already rolled), fully paid on `paid`.
 
-    `payments` are partial payments of principal before `paid`, as (date, yen).
+    `payments` are partial payments of principal before `paid`, as (date, yen);
+    `deferments` are (first day, last day) periods of 猶予.
     """
+    start = _first_day(principal, due, rule, designated_deadline)
+    if paid < start:
+        return LateCharge(0)
+    window_end = lower_rate_until(due, rule.lower_months)
+    payments = sorted(payments)
+    deferments = sorted(deferments)
+    cuts = _cut_points(start, paid, {window_end, *_year_ends(start, paid), *_deferment_edges(deferments), *(d for d, _ in payments)})
+    segments: list[Segment] = []
+    for seg_start, seg_end in cuts:
+        year = rates.for_year(seg_start.year)
+        rate_bp = year.lower_bp if seg_end <= window_end else year.after_bp
+        if _deferred(seg_start, deferments):
+            if year.deferment_bp is None:
+                raise MissingRate(seg_start.year, "猶予特例割合")
+            rate_bp = min(rate_bp, year.deferment_bp)
+        segments.append(_segment(seg_start, seg_end, rate_bp, _base(principal, payments, seg_start, rule)))
+    return _total(segments, rule)
+
+
+def delay_damages(
+    *,
+    principal: int,
+    due: date,
+    paid: date,
+    rate_bp: int,
+    rule: Rule = Rule(),
+    payments: Iterable[tuple[date, int]] = (),
+    designated_deadline: date | None = None,
+) -> LateCharge:
+    """遅延損害金 on a private claim: simple interest at `rate_bp` a year (365-day year),
+    on the principal outstanding each day, with the receivable's thresholds and units."""
+    start = _first_day(principal, due, rule, designated_deadline)
+    if paid < start:
+        return LateCharge(0)
+    payments = sorted(payments)
+    cuts = _cut_points(start, paid, {d for d, _ in payments})
+    segments = [_segment(s, e, rate_bp, _base(principal, payments, s, rule)) for s, e in cuts]
+    return _total(segments, rule)
+
+
+@dataclass(frozen=True)
+class StatutoryRates:
+    """法定利率 (民法404条): (first day, basis points) rows, reviewed every 3 years."""
+
+    periods: tuple[tuple[date, int], ...]
+
+    def at(self, day: date) -> int:
+        rate = None
+        for since, bp in sorted(self.periods):
+            if since <= day:
+                rate = bp
+        if rate is None:
+            raise ValueError(f"{day} の法定利率が登録されていません。")
+        return rate
+
+
+# 5% (old 民法404条) until 2020-03-31; 3% from 2020-04-01, confirmed for the periods
+# from 2023-04-01 and 2026-04-01 (法務省告示).
+STATUTORY_RATES = StatutoryRates(((date(1898, 7, 16), 500), (date(2020, 4, 1), 300), (date(2023, 4, 1), 300), (date(2026, 4, 1), 300)))
+
+
+def _first_day(principal: int, due: date, rule: Rule, designated_deadline: date | None) -> date:
     if principal <= 0:
         raise ValueError("principal must be positive")
     start = due + timedelta(days=1)
@@ -126,30 +197,41 @@ def late_charge(
         if designated_deadline is None:
             raise ValueError("this rule charges from the demand's 指定期限, which is missing")
         start = max(start, designated_deadline + timedelta(days=1))
-    if paid < start:
-        return LateCharge(0)
-    window_end = lower_rate_until(due, rule.lower_months)
-    cuts = _cut_points(start, paid, window_end, payments)
-    reductions = sorted(payments)
-    segments: list[Segment] = []
-    for seg_start, seg_end in cuts:
-        outstanding = principal - sum(a for d, a in reductions if d < seg_start)
-        base = 0 if outstanding < rule.min_principal else outstanding // rule.base_unit * rule.base_unit
-        year = rates.for_year(seg_start.year)
-        rate_bp = year.lower_bp if seg_end <= window_end else year.after_bp
-        days = (seg_end - seg_start).days + 1
-        yen = base * rate_bp * days // (365 * 10_000)
-        segments.append(Segment(seg_start, seg_end, days, rate_bp, base, yen))
+    return start
+
+
+def _base(principal: int, payments: Sequence[tuple[date, int]], day: date, rule: Rule) -> int:
+    """The base on `day`: principal less payments made before it, under threshold and truncated."""
+    outstanding = principal - sum(a for d, a in payments if d < day)
+    return 0 if outstanding < rule.min_principal else outstanding // rule.base_unit * rule.base_unit
+
+
+def _segment(start: date, end: date, rate_bp: int, base: int) -> Segment:
+    days = (end - start).days + 1
+    return Segment(start, end, days, rate_bp, base, base * rate_bp * days // (365 * 10_000))
+
+
+def _total(segments: list[Segment], rule: Rule) -> LateCharge:
     raw = sum(s.yen for s in segments)
     amount = 0 if raw < rule.min_total else raw // rule.total_unit * rule.total_unit
     return LateCharge(amount, tuple(segments), raw)
 
 
-def _cut_points(start: date, end: date, window_end: date, payments: Sequence[tuple[date, int]]) -> list[tuple[date, date]]:
-    """[start, end] split after the window's last day, after each 12/31 and after each partial payment."""
-    last_days = {window_end}
-    last_days.update(date(y, 12, 31) for y in range(start.year, end.year))
-    last_days.update(d for d, _ in payments)
+def _year_ends(start: date, end: date) -> list[date]:
+    return [date(y, 12, 31) for y in range(start.year, end.year)]
+
+
+def _deferment_edges(deferments: Sequence[tuple[date, date]]) -> list[date]:
+    """Segments end the day before a deferment and on its last day."""
+    return [d for first, last in deferments for d in (first - timedelta(days=1), last)]
+
+
+def _deferred(day: date, deferments: Sequence[tuple[date, date]]) -> bool:
+    return any(first <= day <= last for first, last in deferments)
+
+
+def _cut_points(start: date, end: date, last_days: set[date]) -> list[tuple[date, date]]:
+    """[start, end] split after each of `last_days` that falls inside it."""
     out = []
     s = start
     for cut in sorted(d for d in last_days if start <= d < end):

@@ -1,13 +1,22 @@
 """Late charges under the tax model: the published examples and each rule at its edge."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from saiken.core.calendar import roll_forward
-from saiken.core.late_charge import TAX_MODEL_RATES, MissingRate, RateTable, Rule, late_charge, lower_rate_until
+from saiken.core.late_charge import (
+    STATUTORY_RATES,
+    TAX_MODEL_RATES,
+    MissingRate,
+    RateTable,
+    Rule,
+    delay_damages,
+    late_charge,
+    lower_rate_until,
+)
 
 RATES = RateTable(TAX_MODEL_RATES)
 
@@ -121,3 +130,57 @@ def test_monotone_nonnegative_and_in_hundreds(principal, due_offset, late, more,
     assert a >= 0 and a % 100 == 0
     assert charge(principal, due, later).amount >= a
     assert charge(principal + extra, due, paid).amount >= a
+
+
+def test_deferment_rate_applies_inside_the_deferment_only():
+    """2026: 2.8% / 9.1%, deferment 1.3%. Due 2026-03-02, deferred 4/1–4/30, paid 5/31."""
+    c = charge(1_000_000, date(2026, 3, 2), date(2026, 5, 31), deferments=[(date(2026, 4, 1), date(2026, 4, 30))])
+    assert [(s.start, s.end, s.rate_bp) for s in c.segments] == [
+        (date(2026, 3, 3), date(2026, 3, 31), 280),
+        (date(2026, 4, 1), date(2026, 4, 2), 130),  # still in the lower window, but deferred
+        (date(2026, 4, 3), date(2026, 4, 30), 130),
+        (date(2026, 5, 1), date(2026, 5, 31), 910),
+    ]
+    plain = charge(1_000_000, date(2026, 3, 2), date(2026, 5, 31))
+    assert c.amount < plain.amount
+
+
+def test_a_deferment_in_a_year_without_a_deferment_rate_is_refused():
+    with pytest.raises(MissingRate, match="2019年の猶予特例割合"):
+        charge(1_000_000, date(2019, 3, 1), date(2019, 6, 1), deferments=[(date(2019, 4, 1), date(2019, 4, 30))])
+
+
+PRIVATE = Rule(min_principal=1, base_unit=1, min_total=1, total_unit=1)
+
+
+@pytest.mark.parametrize("due, rate", [(date(2020, 3, 30), 500), (date(2020, 3, 31), 300)])
+def test_statutory_rate_is_fixed_on_the_first_day_of_delay(due, rate):
+    """Delay from 3/31/2020 → old 5%; from 4/1/2020 → 3% (民法419条, 附則17条3項)."""
+    assert STATUTORY_RATES.at(due + timedelta(days=1)) == rate
+
+
+def test_delay_damages_simple_interest_with_partial_payment():
+    # 365,000円 at 3%: 30 yen a day; 100,000円 paid on day 10 → 265,000円 from day 11.
+    c = delay_damages(principal=365_000, due=date(2025, 3, 31), paid=date(2025, 4, 30), rate_bp=300, rule=PRIVATE,
+                      payments=[(date(2025, 4, 10), 100_000)])
+    assert [(s.days, s.base, s.yen) for s in c.segments] == [(10, 365_000, 300), (20, 265_000, 435)]
+    assert c.amount == 735
+
+
+def test_delay_damages_leap_year_still_divides_by_365():
+    c = delay_damages(principal=365_000, due=date(2024, 2, 27), paid=date(2024, 3, 1), rate_bp=500, rule=PRIVATE)
+    assert (c.segments[0].days, c.amount) == (3, 150)  # 2/28, 2/29, 3/1
+
+
+@given(
+    principal=st.integers(1, 5_000_000),
+    late=st.integers(0, 2_000),
+    more=st.integers(0, 400),
+    rate=st.integers(1, 1_460),
+)
+def test_delay_damages_monotone(principal, late, more, rate):
+    due = date(2021, 5, 31)
+    a = delay_damages(principal=principal, due=due, paid=due + timedelta(days=late), rate_bp=rate, rule=PRIVATE)
+    b = delay_damages(principal=principal, due=due, paid=due + timedelta(days=late + more), rate_bp=rate, rule=PRIVATE)
+    c = delay_damages(principal=principal + more, due=due, paid=due + timedelta(days=late), rate_bp=rate, rule=PRIVATE)
+    assert 0 <= a.amount <= b.amount and a.amount <= c.amount

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from saiken.catalog.models import ReceivableType
-from saiken.catalog.rules import late_charge_rule, rate_table, receivable_deadlines
+from saiken.catalog.rules import receivable_deadlines, receivable_late_charge
 from saiken.core.calendar import statutory_due
-from saiken.core.late_charge import MissingRate, late_charge
+from saiken.core.late_charge import MissingRate
 
 
 class CalculatorForm(forms.Form):
@@ -44,8 +44,8 @@ def late_charge_calculator(request):
         r: ReceivableType = c["receivable"]
         dates = receivable_deadlines(r, c["due"], c["demand_issued"])
         try:
-            result = late_charge(principal=c["principal"], due=statutory_due(c["due"]), paid=c["paid"], rates=rate_table(),
-                                 rule=late_charge_rule(r), payments=c["payments"], designated_deadline=dates.designated_deadline)
+            result = receivable_late_charge(r, principal=c["principal"], due=statutory_due(c["due"]), paid=c["paid"],
+                                            payments=c["payments"], designated_deadline=dates.designated_deadline)
         except (MissingRate, ValueError) as e:
             form.add_error(None, str(e))
     return render(request, "web/calc.html", {"form": form, "result": result, "dates": dates})

@@ -7,10 +7,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.catalog.models import ReceivableType
-from saiken.catalog.rules import late_charge_rule, rate_table, receivable_deadlines
+from saiken.catalog.rules import receivable_deadlines, receivable_late_charge
 from saiken.core.calendar import statutory_due
 from saiken.core.era import wareki
-from saiken.core.late_charge import MissingRate, late_charge
+from saiken.core.late_charge import MissingRate
 
 
 def _payment(text: str) -> tuple[date, int]:
@@ -19,6 +19,16 @@ def _payment(text: str) -> tuple[date, int]:
         return date.fromisoformat(d), int(yen)
     except ValueError as e:
         raise CommandError(f"--payment は YYYY-MM-DD:円 の形式で指定してください: {text!r}") from e
+
+
+def _period(text: str) -> tuple[date, date]:
+    try:
+        first, last = (date.fromisoformat(t) for t in text.split(":"))
+    except ValueError as e:
+        raise CommandError(f"--deferment は YYYY-MM-DD:YYYY-MM-DD の形式で指定してください: {text!r}") from e
+    if last < first:
+        raise CommandError(f"猶予期間の終了日が開始日より前です: {text!r}")
+    return first, last
 
 
 class Command(BaseCommand):
@@ -33,6 +43,7 @@ class Command(BaseCommand):
         lc.add_argument("--paid", type=date.fromisoformat, required=True, help="完納日")
         lc.add_argument("--payment", type=_payment, action="append", default=[], help="一部納付 YYYY-MM-DD:円（複数可）")
         lc.add_argument("--designated-deadline", type=date.fromisoformat, help="督促状の指定期限（指定期限から計算する債権）")
+        lc.add_argument("--deferment", type=_period, action="append", default=[], help="猶予期間 YYYY-MM-DD:YYYY-MM-DD（複数可）")
         lc.add_argument("--json", action="store_true")
         dl = sub.add_parser("deadlines", help="納期限・督促期限・指定期限・差押可能日")
         dl.add_argument("--due", type=date.fromisoformat, required=True)
@@ -58,8 +69,8 @@ class Command(BaseCommand):
             raise CommandError("本税額は1円以上で指定してください。")
         due = statutory_due(o["due"])
         try:
-            c = late_charge(principal=o["principal"], due=due, paid=o["paid"], rates=rate_table(), rule=late_charge_rule(r),
-                            payments=o["payment"], designated_deadline=o["designated_deadline"])
+            c = receivable_late_charge(r, principal=o["principal"], due=due, paid=o["paid"], payments=o["payment"],
+                                       designated_deadline=o["designated_deadline"], deferments=o["deferment"])
         except (MissingRate, ValueError) as e:
             raise CommandError(str(e)) from e
         if o["json"]:
