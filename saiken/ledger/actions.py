@@ -7,18 +7,21 @@ and imports only parse input and call these.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 
+from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.calendar import statutory_due
 from saiken.core.entries import ASSESSED_SIGN, Kind
 from saiken.core.fiscal import fiscal_year_end, fiscal_year_start
 from saiken.debtors.models import Debtor
+from saiken.ledger import late_charges
 from saiken.ledger.booking import book
 from saiken.ledger.errors import DuplicatePayment, LedgerError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
@@ -38,8 +41,38 @@ def _debts(*instalments: Instalment) -> dict[int, tuple[int, int]]:
     return {i.id: (i.receivable_id, i.fiscal_year) for i in instalments}
 
 
-def _as_debt(i: Instalment) -> Debt:
-    return Debt(i.id, i.due_date, {c: i.balance_of(c) for c in Component})
+def _as_debt(i: Instalment, late_charge: int = 0) -> Debt:
+    balances = {c: i.balance_of(c) for c in Component}
+    balances[Component.LATE_CHARGE] += late_charge
+    return Debt(i.id, i.due_date, balances)
+
+
+def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment], receivable: ReceivableType) -> dict[int, int]:
+    """The late charges this payment fixes, per instalment (see saiken.ledger.late_charges).
+
+    Interest-first receivables: what has accrued on every target up to the payment.
+    Principal-first: the charge of each instalment whose principal this payment
+    completes. Adding a charge can leave too little for a later instalment's
+    principal, so the set is narrowed until it is stable (it only ever shrinks).
+    """
+    late = [i for i in targets if i.principal_due > 0 and i.due_date < paid_on]
+    if not late or not late_charges.charges_late(receivable):
+        return {}
+    ctx = late_charges.Context.load([i.id for i in late], {receivable.id: receivable})
+    if late_charges.interest_first(receivable):
+        return {i.id: yen for i in late if (yen := ctx.to_fix(i, paid_on))}
+    charge = {i.id: ctx.to_fix(i, paid_on) for i in late}
+    fixed: dict[int, int] = {}
+    while True:
+        allocations, _ = allocate(amount, [_as_debt(i, fixed.get(i.id, 0)) for i in targets], receivable.order, receivable.scope)
+        paid = defaultdict(int)
+        for a in allocations:
+            if a.component == Component.PRINCIPAL:
+                paid[a.key] += a.amount
+        completed = {i.id: charge[i.id] for i in late if paid[i.id] == i.principal_due and charge[i.id]}
+        if completed.keys() == fixed.keys():
+            return fixed
+        fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
 
 
 def check_instalment_dates(fiscal_year: int, nominal_due: date) -> None:
@@ -163,7 +196,9 @@ def record_payment(
     targets = list(targets.order_by("due_date", "id"))
     if not targets:
         raise LedgerError(f"{debtor} の {receivable} に納付対象の調定がありません。", "instalment")
-    allocations, rest = allocate(amount, [_as_debt(i) for i in targets], receivable.order, receivable.scope)
+    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
+    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
+    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
@@ -173,7 +208,12 @@ def record_payment(
     except IntegrityError as e:  # the same reference posted concurrently
         raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference") from e
     common = dict(payment=payment, booked_on=booked_on, created_by=user)
-    entries = [Entry(instalment_id=a.key, kind=Kind.PAYMENT, component=a.component, amount=a.amount, **common) for a in allocations]
+    entries = [
+        Entry(instalment_id=iid, kind=Kind.ASSESSMENT, component=Component.LATE_CHARGE, amount=yen, booked_on=booked_on,
+              memo=f"延滞金確定（{paid_on:%Y-%m-%d}納付）", created_by=user)
+        for iid, yen in fixed.items()
+    ]
+    entries += [Entry(instalment_id=a.key, kind=Kind.PAYMENT, component=a.component, amount=a.amount, **common) for a in allocations]
     if rest:
         holder = targets[-1]
         entries.append(Entry(instalment=holder, kind=Kind.PAYMENT, amount=rest, **common))
@@ -237,3 +277,23 @@ def outstanding(debtor: Debtor) -> int:
     return Instalment.objects.filter(debtor=debtor).aggregate(
         s=Sum("principal_due") + Sum("late_charge_due") + Sum("fee_due")
     )["s"] or 0
+
+
+@transaction.atomic
+def reduce_late_charge(*, instalment: Instalment, booked_on: date, reason: str, amount: int | None = None, user=None) -> Entry:
+    """延滞金の減免: reduce (or, without an amount, waive) a fixed late charge, for a recorded reason."""
+    if not reason.strip():
+        raise LedgerError("減免の理由を入力してください。", "reason")
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    owed = instalment.late_charge_due
+    if owed == 0:
+        raise LedgerError("確定した未納の延滞金がないため減免できません。", "instalment")
+    amount = owed if amount is None else _positive(amount)
+    if amount > owed:
+        raise LedgerError(f"減免額 {amount:,}円 が未納の延滞金 {owed:,}円 を超えています。", "amount")
+    entry = Entry(instalment=instalment, kind=Kind.DECREASE, component=Component.LATE_CHARGE, amount=amount, booked_on=booked_on,
+                  reason=reason, memo="延滞金の減免" if amount < owed else "延滞金の免除", created_by=user)
+    book([entry], _debts(instalment))
+    audit.record(user=user, action="late_charge.reduce", target=instalment,
+                 summary=f"{instalment} 延滞金 {amount:,}円を減免（{reason}）", detail={"amount": amount, "reason": reason})
+    return entry

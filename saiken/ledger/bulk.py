@@ -8,6 +8,7 @@ written in one transaction, a chunk of rows per statement.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
@@ -18,6 +19,7 @@ from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
+from saiken.ledger import late_charges
 from saiken.ledger.actions import check_instalment_dates
 from saiken.ledger.booking import EntryRow, book, book_rows, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
@@ -157,7 +159,9 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     each other. Raises BatchRejected listing every bad record; then nothing is posted.
     """
     # Each receivable's allocation order, parsed once rather than per payment.
-    rules = {r.id: (r.order, r.scope) for r in ReceivableType.objects.all()}
+    receivables = {r.id: r for r in ReceivableType.objects.all()}
+    rules = {rid: (r.order, r.scope) for rid, r in receivables.items()}
+    charging = {rid for rid, r in receivables.items() if late_charges.charges_late(r)}
     user_id = user.pk if user is not None else None
     payment, overpayment = Kind.PAYMENT.value, Kind.OVERPAYMENT.value
     errors: list[RecordError] = []
@@ -173,12 +177,22 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     balances: dict[int, dict[Component, int]] = {}
     payments: list[tuple] = []
     allocations: list[list[tuple[int, str, int, str]]] = []
+    assessment = Kind.ASSESSMENT.value
+    batch_paid: dict[int, list[tuple[date, int]]] = defaultdict(list)  # principal paid earlier in this batch
+    batch_charged: dict[int, int] = defaultdict(int)  # late charges fixed earlier in this batch
     for n0, chunk in zip(range(1, len(requests) + 1, CHUNK), _chunks(requests)):
         # Lock the chunk's instalments (PostgreSQL): a clerk's payment at the
         # same moment waits, so neither allocation reads a stale balance.
         for row in _select_in(Instalment, _FIELDS, "id", sorted({r.instalment_id for r in chunk} - state.keys()), lock=True):
             state[row[0]] = row
             balances[row[0]] = {Component.PRINCIPAL: row[5], Component.LATE_CHARGE: row[6], Component.FEE: row[7]}
+        late = {
+            r.instalment_id for r in chunk
+            if r.instalment_id in state and state[r.instalment_id][2] in charging and r.paid_on > state[r.instalment_id][4]
+        }
+        ctx = late_charges.Context.load(sorted(late), receivables) if late else None
+        for iid in late & batch_charged.keys():  # fixed in an earlier chunk, not yet in the ledger
+            ctx.charged[iid] = ctx.charged.get(iid, 0) + batch_charged[iid]
         for n, r in enumerate(chunk, start=n0):
             bad = _check_payment(n, r, state, seen_refs, taken)
             if bad:
@@ -189,8 +203,18 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
             row = state[r.instalment_id]
             order, scope = rules[row[2]]
             bal = balances[r.instalment_id]
-            parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)
-            these = [(r.instalment_id, a.component.value, a.amount, payment) for a in parts]
+            fixed = 0
+            if ctx is not None and r.instalment_id in late and bal[Component.PRINCIPAL] > 0:
+                fixed, parts, rest = _fix_late_charge(ctx, r, row, bal, batch_paid[r.instalment_id], receivables[row[2]])
+            else:
+                parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)
+            these = [(r.instalment_id, Component.LATE_CHARGE.value, fixed, assessment)] if fixed else []
+            these += [(r.instalment_id, a.component.value, a.amount, payment) for a in parts]
+            if fixed:
+                bal[Component.LATE_CHARGE] += fixed
+                ctx.charged[r.instalment_id] = ctx.charged.get(r.instalment_id, 0) + fixed
+                batch_charged[r.instalment_id] += fixed
+            batch_paid[r.instalment_id] += [(r.paid_on, a.amount) for a in parts if a.component == Component.PRINCIPAL]
             for a in parts:
                 bal[a.component] -= a.amount
             if rest:
@@ -202,7 +226,8 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     if not errors:
         payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments)
         entries = [
-            EntryRow(iid, kind, component, amount, p[4], payment_id=pid, created_by_id=user_id)
+            EntryRow(iid, kind, component, amount, p[4], payment_id=None if kind == assessment else pid, created_by_id=user_id,
+                     memo=f"延滞金確定（{p[3]:%Y-%m-%d}納付）" if kind == assessment else "")
             for pid, p, these in zip(payment_ids, payments, allocations)
             for iid, component, amount, kind in these
         ]
@@ -210,6 +235,22 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     if errors:
         raise BatchRejected(errors)
     return BulkPosted(len(requests), total, overpaid)
+
+
+def _fix_late_charge(ctx, r: PaymentRequest, row: tuple, bal: dict, paid_before: list, receivable: ReceivableType):
+    """The late charge a bulk payment fixes (see saiken.ledger.late_charges), with its allocation."""
+    order, scope = receivable.order, receivable.scope
+    key = (r.instalment_id, receivable.id, row[4], bal[Component.PRINCIPAL])
+    charge = ctx.to_fix(key, r.paid_on, extra=paid_before)
+    plain = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)
+    if not charge:
+        return 0, *plain
+    with_charge = {**bal, Component.LATE_CHARGE: bal[Component.LATE_CHARGE] + charge}
+    parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], with_charge)], order, scope)
+    if late_charges.interest_first(receivable):
+        return charge, parts, rest
+    completes = sum(a.amount for a in parts if a.component == Component.PRINCIPAL) == bal[Component.PRINCIPAL]
+    return (charge, parts, rest) if completes else (0, *plain)
 
 
 def _check_payment(n: int, r: PaymentRequest, state: dict, seen_refs: set, taken: set) -> list[RecordError]:

@@ -1,0 +1,127 @@
+"""Late charges on the ledger: accrued as of any date, and fixed (確定) by payments.
+
+A late charge is not owed as a number until it is fixed:
+- public receivables (principal first, 国税通則法62条 by analogy): when a payment
+  completes the principal, the charge up to that payment date is assessed as a
+  late-charge entry, and the rest of the payment goes to it;
+- private receivables whose allocation order puts interest before principal
+  (民法489条): every payment first meets the damages accrued up to its date, so
+  each payment assesses what has accrued since the last one.
+
+Everything is read set-based for many instalments at once (`Context.load`), so a
+file of 200,000 payments costs a few queries per chunk, not one per payment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Sum
+
+from saiken.catalog.models import LateChargeKind, ReceivableType
+from saiken.catalog.rules import rate_table, receivable_late_charge
+from saiken.core.allocation import Component
+from saiken.core.entries import Kind
+from saiken.core.late_charge import LateCharge, RateTable
+from saiken.ledger.models import Entry, Instalment
+
+_REDUCING = (Kind.PAYMENT.value, Kind.TRANSFER_IN.value)
+_CHARGING = (Kind.ASSESSMENT.value, Kind.INCREASE.value)
+
+
+def charges_late(r: ReceivableType) -> bool:
+    return r.late_charge_kind != LateChargeKind.NONE
+
+
+def interest_first(r: ReceivableType) -> bool:
+    """Does the allocation order meet the late charge before the principal (民法489条)?"""
+    order = list(r.order)
+    return order.index(Component.LATE_CHARGE) < order.index(Component.PRINCIPAL)
+
+
+@dataclass
+class Context:
+    """What the late charge of each instalment depends on, read once for many."""
+
+    receivables: dict[int, ReceivableType]
+    rates: RateTable | None
+    history: dict[int, list[tuple[date, int]]] = field(default_factory=dict)  # principal paid, by date
+    charged: dict[int, int] = field(default_factory=dict)  # late charge assessed so far (before any 減免)
+    designated: dict[int, date] = field(default_factory=dict)  # the 督促's 指定期限
+    deferments: dict[int, list[tuple[date, date]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, instalment_ids: Iterable[int], receivables: dict[int, ReceivableType] | None = None) -> Context:
+        ids = list(instalment_ids)
+        receivables = receivables or {r.id: r for r in ReceivableType.objects.all()}
+        ctx = cls(receivables, rate_table() if any(charges_late(r) for r in receivables.values()) else None)
+        if not ids:
+            return ctx
+        history: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        for iid, kind, amount, booked_on, paid_on in (
+            Entry.objects.filter(instalment_id__in=ids, component=Component.PRINCIPAL.value, kind__in=_REDUCING)
+            .values_list("instalment_id", "kind", "amount", "booked_on", "payment__paid_on")
+        ):
+            history[iid][paid_on or booked_on] += amount
+        # The excess of an overpaying payment never reduced the principal.
+        for iid, amount, booked_on, paid_on in (
+            Entry.objects.filter(instalment_id__in=ids, component=Component.PRINCIPAL.value, kind=Kind.OVERPAYMENT.value, payment__isnull=False)
+            .values_list("instalment_id", "amount", "booked_on", "payment__paid_on")
+        ):
+            history[iid][paid_on or booked_on] -= amount
+        ctx.history = {iid: sorted((d, a) for d, a in days.items() if a > 0) for iid, days in history.items()}
+        ctx.charged = dict(
+            Entry.objects.filter(instalment_id__in=ids, component=Component.LATE_CHARGE.value, kind__in=_CHARGING)
+            .values_list("instalment_id").annotate(s=Sum("amount"))
+        )
+        from saiken.demands.models import DemandLine  # the ledger reads demands; demands never read late charges
+
+        ctx.designated = dict(
+            DemandLine.objects.filter(instalment_id__in=ids).values_list("instalment_id", F("demand__designated_deadline"))
+        )
+        ctx.deferments = _deferments(ids)
+        return ctx
+
+    def accrued(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> LateCharge:
+        """The charge of instalment `i` if its principal were fully paid on `on`.
+
+        `i` is an Instalment or an (id, receivable id, due date, principal due) tuple;
+        `extra` are principal payments not yet in the ledger (earlier in the same batch)."""
+        iid, rid, due, principal_due = (i.id, i.receivable_id, i.due_date, i.principal_due) if isinstance(i, Instalment) else i
+        r = self.receivables[rid]
+        if not charges_late(r) or on <= due:
+            return LateCharge(0)
+        payments = [*self.history.get(iid, ()), *extra]
+        principal = principal_due + sum(a for _, a in payments)
+        if principal <= 0:
+            return LateCharge(0)
+        designated = self.designated.get(iid)
+        if r.late_charge_start == "designated_deadline" and designated is None:
+            return LateCharge(0)  # charged only from a demand's 指定期限, and none was sent
+        return receivable_late_charge(
+            r, principal=principal, due=due, paid=on, payments=[(d, a) for d, a in payments if d < on],
+            designated_deadline=designated, deferments=self.deferments.get(iid, ()), rates=self.rates,
+        )
+
+    def to_fix(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> int:
+        """Late charge to assess now: accrued through `on` less what was assessed before."""
+        iid = i.id if isinstance(i, Instalment) else i[0]
+        return max(0, self.accrued(i, on, extra=extra).amount - self.charged.get(iid, 0))
+
+
+def _deferments(ids: list[int]) -> dict[int, list[tuple[date, date]]]:
+    try:
+        from saiken.relief.effects import deferment_periods
+    except ImportError:  # relief decisions not installed: no deferments
+        return {}
+    return deferment_periods(ids)
+
+
+def accrued_late_charges(instalments: Iterable[Instalment], on: date) -> dict[int, LateCharge]:
+    """計算上の延滞金: each open instalment's charge if paid in full on `on`."""
+    instalments = [i for i in instalments if i.principal_due > 0]
+    ctx = Context.load([i.id for i in instalments])
+    return {i.id: ctx.accrued(i, on) for i in instalments}
