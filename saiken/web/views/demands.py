@@ -79,6 +79,14 @@ def run(request, pk: int):
     })
 
 
+def in_background(work, name: str) -> None:
+    """Run `work` after the response, in a thread of this process (the tests run it inline).
+
+    A city running several web processes would hand this to a job queue; the run
+    row is the queue's state either way (claimed, progress, done or failed)."""
+    threading.Thread(target=work, name=name, daemon=True).start()
+
+
 @login_required
 @require_POST
 def render_documents(request, pk: int):
@@ -97,7 +105,7 @@ def render_documents(request, pk: int):
         finally:
             close_old_connections()
 
-    threading.Thread(target=work, name=f"demand-pdf-{pk}", daemon=True).start()
+    in_background(work, name=f"demand-pdf-{pk}")
     messages.success(request, "督促状PDFの作成を開始しました。")
     return redirect("demand_run", pk=pk)
 
