@@ -57,11 +57,10 @@ def receivable_late_charge(
             principal=principal, due=due, paid=paid, rates=rates or rate_table(), rule=rule, payments=payments,
             designated_deadline=designated_deadline, deferments=deferments,
         )
-    if kind == LateChargeKind.CONTRACT:
-        if r.contract_rate_basis_points is None:
-            raise ValueError(f"{r.name} の約定利率が設定されていません。")
+    if kind == LateChargeKind.CONTRACT and r.contract_rate_basis_points is not None:
         rate_bp = r.contract_rate_basis_points
     else:
+        # No agreed rate: the statutory rate of the first day of delay (民法419条1項).
         rate_bp = STATUTORY_RATES.at(due + timedelta(days=1))
     return delay_damages(
         principal=principal, due=due, paid=paid, rate_bp=rate_bp, rule=rule, payments=payments, designated_deadline=designated_deadline
