@@ -77,3 +77,13 @@ def test_on_time_share_counts_a_demand_on_the_last_day(taro, city_tax):
     share = share_table(date(2026, 6, 30)).rows[0].years[2026]
     assert (share.on_time, share.late, share.rate) == (1, 0, 100)
     assert DemandLine.objects.get().on_time
+
+
+def test_the_debtor_page_shows_the_demand_and_the_accrued_late_charge(client, clerk, taro, city_tax):
+    assess(debtor=taro, receivable=city_tax, fiscal_year=2025, instalment_no=4, nominal_due=date(2026, 1, 31), amount=56_400, assessed_on=date(2025, 6, 1))
+    html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-02-20"}).content.decode()
+    assert "督促未発付" in html
+    issue_demands(as_of=date(2026, 2, 20))
+    html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-05-29"}).content.decode()
+    assert "督促 令和8年2月20日発付（指定期限 令和8年3月2日、差押可能日 令和8年3月3日）" in html
+    assert '<strong id="accrued-total">1,300</strong>' in html  # the 中央市 example, as of its payment date

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, fields
+from datetime import date
 
 import jaconv
 from django.contrib.auth.decorators import login_required
@@ -17,10 +18,12 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Replace, Upper
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from saiken.catalog.models import ReceivableType
 from saiken.core.entries import ASSESSED_SIGN, COLLECTED_SIGN, WRITTEN_OFF_SIGN, Kind
 from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
+from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
 
 PAGE_SIZE = 50
@@ -186,9 +189,25 @@ def debtor(request, pk: int):
     )
     instalments = list(
         Instalment.objects.filter(debtor=d)
-        .select_related("receivable")
+        .select_related("receivable", "demand_line__demand")
         .prefetch_related(Prefetch("entries", queryset=Entry.objects.select_related("payment").order_by("booked_on", "id")))
         .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
     )
+    as_of = _as_of(request.GET.get("as_of"))
+    accrued = accrued_late_charges(instalments, as_of)
+    for i in instalments:
+        i.accrued = accrued.get(i.id)
+        i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
     groups, total = _grouped(instalments)
-    return render(request, "web/debtor.html", {"debtor": d, "groups": groups, "total": total})
+    return render(request, "web/debtor.html", {
+        "debtor": d, "groups": groups, "total": total, "as_of": as_of,
+        "accrued_total": sum(c.amount for c in accrued.values()),
+    })
+
+
+def _as_of(raw: str | None) -> date:
+    """The date late charges are computed for: today, or one the clerk asks about."""
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
