@@ -44,7 +44,9 @@ class Loaded:
 
 def ledger_models() -> list:
     """Debtors, the ledger, and every model (of any app) that points at them, children first."""
-    found = [Debtor, LedgerSummary]
+    from saiken.demands.models import DemandRun  # a run is the parent of its demands, pointed at by them
+
+    found = [DemandRun, Debtor, LedgerSummary]
     i = 0
     while i < len(found):
         for rel in found[i]._meta.related_objects:

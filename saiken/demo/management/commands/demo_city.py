@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from saiken.core.money import percent, yen
 from saiken.debtors.models import Debtor
 from saiken.demo.city import SCALES, CityConfig, last_complete_year
+from saiken.demo.demands import issue_history
 from saiken.demo.load import BLOCK_SIZE, DEMO_USER, collection_totals, ensure_demo_user, load_city, reset_city
 
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             f" (open debts of FY{cfg.pre_fy}–FY{cfg.first_fy - 1} migrated on {cfg.cutover})"
         )
         done = load_city(cfg, block_size=opts["block_size"], progress=self.stdout.write)
+        issue_history(cfg.as_of, progress=self.stdout.write)
         for fy, n in sorted(done.lines_by_year.items()):
             label = "migrated" if fy < cfg.first_fy else "assessed"
             self.stdout.write(f"FY{fy} {label} {n:,} lines")
