@@ -23,10 +23,12 @@ from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core.allocation import Component
 from saiken.core.deadlines import deadlines
 from saiken.core.entries import Kind
+from saiken.core.relief import DEFERMENTS
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
+from saiken.relief.models import ReliefDecisionLine, Status
 
 CHUNK = 5000
 _ADVISORY_KEY = 0x5A1_4E4D  # one demand run at a time on PostgreSQL: "saiken demands"
@@ -36,8 +38,14 @@ _LINE_FIELDS = ("demand_id", "instalment_id", "principal", "demand_by", "on_time
 
 
 def candidates(*, as_of: date, due_on: date | None = None, receivable_ids: Iterable[int] | None = None):
-    """Instalments a run on `as_of` would demand: principal unpaid, due date passed, no 督促 yet."""
-    qs = Instalment.objects.filter(principal_due__gt=0, due_date__lt=as_of, demand_line__isnull=True)
+    """Instalments a run on `as_of` would demand: principal unpaid, due date passed, no 督促 yet,
+    and not under a granted 猶予 (徴収猶予・換価の猶予) on that day — a deferment
+    holds off the demand until it ends, when the next run picks the instalment up."""
+    deferred = ReliefDecisionLine.objects.filter(
+        decision__status=Status.APPROVED, decision__kind__in=sorted(DEFERMENTS),
+        decision__start_on__lte=as_of, decision__end_on__gte=as_of,
+    ).values("instalment_id")
+    qs = Instalment.objects.filter(principal_due__gt=0, due_date__lt=as_of, demand_line__isnull=True).exclude(id__in=deferred)
     if due_on is not None:
         qs = qs.filter(due_date=due_on)
     if receivable_ids is not None:

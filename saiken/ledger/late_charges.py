@@ -25,7 +25,7 @@ from saiken.catalog.models import LateChargeKind, ReceivableType
 from saiken.catalog.rules import rate_table, receivable_late_charge
 from saiken.core.allocation import Component
 from saiken.core.entries import Kind
-from saiken.core.late_charge import LateCharge, RateTable
+from saiken.core.late_charge import LateCharge, MissingRate, RateTable
 from saiken.ledger.models import Entry, Instalment
 
 _REDUCING = (Kind.PAYMENT.value, Kind.TRANSFER_IN.value)
@@ -52,6 +52,7 @@ class Context:
     charged: dict[int, int] = field(default_factory=dict)  # late charge assessed so far (before any 減免)
     designated: dict[int, date] = field(default_factory=dict)  # the 督促's 指定期限
     deferments: dict[int, list[tuple[date, date]]] = field(default_factory=dict)
+    unfixed: set[int] = field(default_factory=set)  # charges not fixed: a rate is missing
 
     @classmethod
     def load(cls, instalment_ids: Iterable[int], receivables: dict[int, ReceivableType] | None = None) -> Context:
@@ -107,9 +108,18 @@ class Context:
         )
 
     def to_fix(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> int:
-        """Late charge to assess now: accrued through `on` less what was assessed before."""
+        """Late charge to assess now: accrued through `on` less what was assessed before.
+
+        A payment is never refused for want of a rate: where the year's rate has not
+        been entered yet (it is announced in December), nothing is fixed, the
+        instalment is listed in `unfixed`, and the payment posts."""
         iid = i.id if isinstance(i, Instalment) else i[0]
-        return max(0, self.accrued(i, on, extra=extra).amount - self.charged.get(iid, 0))
+        try:
+            accrued = self.accrued(i, on, extra=extra).amount
+        except MissingRate:
+            self.unfixed.add(iid)
+            return 0
+        return max(0, accrued - self.charged.get(iid, 0))
 
 
 def _deferments(ids: list[int]) -> dict[int, list[tuple[date, date]]]:

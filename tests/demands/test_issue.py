@@ -128,3 +128,28 @@ def test_command_json(taro, city_tax):
     out = StringIO()
     call_command("issue_demands", "--as-of", "2026-05-15", "--json", stdout=out)
     assert json.loads(out.getvalue())["demands"] == 0
+
+
+@pytest.mark.django_db
+def test_no_demand_during_a_granted_deferment(taro, city_tax, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    from saiken.relief.actions import approve_relief, propose_relief
+
+    clerk = django_user_model.objects.create_user("clerk")
+    boss = django_user_model.objects.create_user("boss")
+    boss.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision"))
+    boss = django_user_model.objects.get(pk=boss.pk)
+    i = _assess(taro, city_tax, 1)
+    d = propose_relief(debtor=taro, kind="collection_deferment", instalments=[i], ground=_first_ground("collection_deferment"),
+                       reason="災害", start_on=date(2026, 5, 5), end_on=date(2026, 8, 4), user=clerk)
+    approve_relief(d, boss, date(2026, 5, 5))
+    assert issue_demands(as_of=date(2026, 5, 15)).demands == 0
+    assert issue_demands(as_of=date(2026, 8, 5)).demands == 1  # the day after it ends
+
+
+def _first_ground(kind):
+    from saiken.core.relief import GROUNDS
+
+    grounds = GROUNDS.get(kind) or {}
+    return next(iter(grounds), "")

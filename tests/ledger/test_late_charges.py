@@ -133,3 +133,11 @@ def test_bulk_posting_fixes_like_the_counter(taro, city_tax, chunk, monkeypatch)
     assert (fixed_charges(whole), whole.principal_due, whole.late_charge_due, whole.overpaid) == ([1_300], 0, 0, 0)
     assert (fixed_charges(split), split.principal_due, split.late_charge_due, split.overpaid) == ([2_500], 0, 0, 1_000)
     assert clean()
+
+
+def test_a_payment_posts_even_when_the_years_rate_is_not_entered_yet(taro, city_tax):
+    """2027's rate is announced in December 2026; a late payment on 2027-01-05 must still post."""
+    i = assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=3, nominal_due=date(2026, 11, 30), amount=56_400, assessed_on=date(2026, 6, 1))
+    record_payment(debtor=taro, receivable=city_tax, amount=56_400, paid_on=date(2027, 1, 5), instalment=i)
+    i.refresh_from_db()
+    assert (i.principal_due, fixed_charges(i)) == (0, [])
