@@ -18,4 +18,5 @@ urlpatterns = [
     path("demands/runs/<int:pk>/pdf/", demands.document, name="demand_run_pdf"),
     path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
     path("relief/", include("saiken.web.urls_relief")),
+    path("prescription/", include("saiken.web.urls_prescription")),
 ]

@@ -1,0 +1,215 @@
+"""The core's prescription inputs, read from the database for many instalments at once.
+
+Per chunk of instalments: one query each for the instalments, their first 督促
+(DemandLine), the days they were paid or had money transferred in (Entry), the
+recorded events, and the deferments and execution stops (saiken.relief),
+whatever the chunk's size. `refresh` rebuilds the
+PrescriptionStatus cache over every open instalment, in keyset chunks, one
+transaction per chunk; it is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Coalesce
+
+from saiken.catalog.models import LegalClass, ReceivableType
+from saiken.core import prescription as law
+from saiken.core.entries import Kind
+from saiken.demands.models import DemandLine
+from saiken.ledger.models import Entry, Instalment
+from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
+
+log = logging.getLogger(__name__)
+
+CHUNK = 5000
+IDS_PER_QUERY = 900  # explicit id lists fit any SQLite build (999 parameters before 3.32)
+
+# Recorded event kinds as core events; seizure and court carry their end.
+_EVENTS = {
+    EventKind.ACKNOWLEDGEMENT: lambda on, ended: law.Acknowledgement(on),
+    EventKind.PLEDGE: lambda on, ended: law.Pledge(on),
+    EventKind.SEIZURE: lambda on, ended: law.Seizure(on, ended),
+    EventKind.JUDGMENT: lambda on, ended: law.Judgment(on),
+    EventKind.REMINDER: lambda on, ended: law.Reminder(on),
+    EventKind.COURT: lambda on, ended: law.CourtProceeding(on, ended),
+    EventKind.INVOKED: lambda on, ended: law.Invocation(on),
+}
+
+
+def rule_for(r: ReceivableType) -> law.Rule:
+    """A receivable's prescription settings as the core's Rule.
+
+    Three choices are city-wide settings until the catalog has fields for them:
+    SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS (10, 地方税法18条の2),
+    SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS (False, 民法142条) and
+    SAIKEN_PRESCRIPTION_JUDGMENT_YEARS (10, 民法169条).
+    """
+    return law.Rule(
+        years=r.prescription_years,
+        start=r.prescription_start,
+        objective_years=r.prescription_objective_years or 10,
+        # 旧民法167条: 10 years unless a shorter period (170–174条) is set.
+        old_law_years=r.prescription_old_law_years or 10,
+        needs_invocation=r.prescription_needs_invocation,
+        public=r.legal_class != LegalClass.PRIVATE,
+        tax=r.is_tax,
+        tax_demand_wait_days=getattr(settings, "SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS", 10),
+        roll_over_holidays=getattr(settings, "SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS", False),
+        judgment_years=getattr(settings, "SAIKEN_PRESCRIPTION_JUDGMENT_YEARS", 10),
+    )
+
+
+def _rules() -> dict[int, law.Rule]:
+    return {r.id: rule_for(r) for r in ReceivableType.objects.all()}
+
+
+def _relief(name: str, ids: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
+    """Periods per instalment from `saiken.relief.effects.<name>`: deferment_periods
+    (徴収猶予・換価の猶予, which stop the clock) or execution_stops (執行停止, which
+    do not, but the basis says so).
+
+    saiken/relief/effects.py is being written alongside this module: until it
+    offers the function there are no such periods. Anything else that breaks on
+    import is logged, as a missing deferment moves a completion date and must
+    not pass unnoticed.
+    """
+    try:
+        effects = importlib.import_module("saiken.relief.effects")
+    except ModuleNotFoundError as e:
+        if e.name != "saiken.relief.effects":
+            log.warning("relief periods unavailable, prescription computed without them: %s", e)
+        return {}
+    except (ImportError, AttributeError) as e:
+        log.warning("relief periods unavailable, prescription computed without them: %s", e)
+        return {}
+    periods = getattr(effects, name, None)
+    if periods is None:
+        return {}
+    return periods(list(ids))
+
+
+def _project(where: dict, related: dict, rules: dict[int, law.Rule], as_of: date) -> dict[int, law.Prescription]:
+    """Project the instalments selected by `where`; `related` selects the same ones
+    by `instalment_id` in the other tables."""
+    rows = list(Instalment.objects.filter(**where).values_list("id", "receivable_id", "due_date", "arose_on", "assessed_on"))
+    if not rows:
+        return {}
+    events: dict[int, list] = defaultdict(list)
+    for iid, issued in DemandLine.objects.filter(**related).values_list("instalment_id", "demand__issued_on"):
+        events[iid].append(law.FirstDemand(issued))
+    # A payment or transfer on any component acknowledges the debt: paying the
+    # late charge acknowledges the principal too (大判昭3.3.24).
+    paid = (
+        Entry.objects.filter(**related, kind__in=[Kind.PAYMENT, Kind.TRANSFER_IN])
+        .annotate(day=Coalesce("payment__paid_on", "booked_on"))
+        .values_list("instalment_id", "day")
+        .distinct()
+    )
+    for iid, day in paid:
+        events[iid].append(law.PartialPayment(day))
+    for iid, kind, on, ended in PrescriptionEvent.objects.filter(**related).values_list("instalment_id", "kind", "on", "ended_on"):
+        events[iid].append(_EVENTS[kind](on, ended))
+    ids = [r[0] for r in rows]
+    for iid, periods in _relief("deferment_periods", ids).items():
+        events[iid].extend(law.Deferment(s, e) for s, e in periods)
+    for iid, periods in _relief("execution_stops", ids).items():
+        events[iid].extend(law.ExecutionStop(s, e) for s, e in periods)
+    return {
+        iid: law.project(rules[rid], due=due, arose=arose_on(arose, assessed, due), known=None, events=events.get(iid, ()), as_of=as_of)
+        for iid, rid, due, arose, assessed in rows
+    }
+
+
+def arose_on(arose: date | None, assessed: date, due: date) -> date:
+    """When the claim arose: the recorded date, else the assessment, but never after
+    the due date (a claim is due only once it exists; arrears loaded into the
+    ledger later carry a late assessment date, which must not move an old-law
+    claim under the new law)."""
+    return arose or min(assessed, due)
+
+
+def project_instalments(ids: Iterable[int], as_of: date) -> dict[int, law.Prescription]:
+    """Prescription of each instalment in `ids` as of `as_of`, a few queries per 900 ids."""
+    ids = sorted(set(ids))
+    rules = _rules()
+    out: dict[int, law.Prescription] = {}
+    for i in range(0, len(ids), IDS_PER_QUERY):
+        part = ids[i : i + IDS_PER_QUERY]
+        out.update(_project({"id__in": part}, {"instalment_id__in": part}, rules, as_of))
+    return out
+
+
+def _status(iid: int, p: law.Prescription, as_of: date) -> PrescriptionStatus:
+    return PrescriptionStatus(
+        instalment_id=iid, runs_from=p.runs_from, completes_on=p.completes_on, regime=p.regime.value,
+        needs_invocation=p.needs_invocation, basis=p.basis[:300], refreshed_on=as_of,
+    )
+
+
+_FIELDS = ["runs_from", "completes_on", "regime", "needs_invocation", "basis", "refreshed_on"]
+
+
+def save_statuses(projections: dict[int, law.Prescription], as_of: date) -> None:
+    PrescriptionStatus.objects.bulk_create(
+        [_status(iid, p, as_of) for iid, p in projections.items()],
+        update_conflicts=True, unique_fields=["instalment"], update_fields=_FIELDS, batch_size=500,
+    )
+
+
+def refresh_instalments(ids: Iterable[int], as_of: date) -> int:
+    """Recompute the cache for a few instalments (after an event); drops those paid off."""
+    ids = sorted(set(ids))
+    open_ids = set(Instalment.objects.filter(id__in=ids, principal_due__gt=0).values_list("id", flat=True))
+    projections = project_instalments(open_ids, as_of)
+    save_statuses(projections, as_of)
+    PrescriptionStatus.objects.filter(instalment_id__in=[i for i in ids if i not in open_ids]).delete()
+    return len(projections)
+
+
+def refresh(as_of: date, chunk: int = CHUNK, progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute PrescriptionStatus for every instalment with principal still due,
+    and delete the statuses of those no longer open. Returns how many were written.
+
+    Keyset chunks over open instalment ids, each its own transaction: a stopped
+    run leaves whole chunks done, and running again finishes the job.
+    """
+    rules = _rules()
+    total = Instalment.objects.filter(principal_due__gt=0).count()
+    done = 0
+    last = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Instalment.objects.filter(principal_due__gt=0, id__gt=last).order_by("id").values_list("id", flat=True)[:chunk]
+            )
+            # The tail past the last open instalment has nothing open left.
+            hi = ids[-1] if ids else (Instalment.objects.aggregate(m=Max("id"))["m"] or 0)
+            # Lock this range's statuses first: record_event locks the status it
+            # refreshes, so an event committed during the chunk is either seen by
+            # the queries below or written after them, never overwritten by a
+            # projection that missed it.
+            list(PrescriptionStatus.objects.select_for_update().filter(instalment_id__gt=last, instalment_id__lte=hi).order_by("id").values_list("id"))
+            if ids:
+                projections = _project(
+                    {"id__gt": last, "id__lte": hi, "principal_due__gt": 0},
+                    {"instalment_id__gt": last, "instalment_id__lte": hi},
+                    rules,
+                    as_of,
+                )
+                save_statuses(projections, as_of)
+                done += len(projections)
+            PrescriptionStatus.objects.filter(instalment_id__gt=last, instalment_id__lte=hi, instalment__principal_due=0).delete()
+        if not ids:
+            return done
+        if progress is not None:
+            progress(done, total)
+        last = hi
