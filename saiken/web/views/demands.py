@@ -84,7 +84,14 @@ def in_background(work, name: str) -> None:
 
     A city running several web processes would hand this to a job queue; the run
     row is the queue's state either way (claimed, progress, done or failed)."""
-    threading.Thread(target=work, name=name, daemon=True).start()
+    def thread():
+        close_old_connections()  # the thread gets its own database connection, closed after
+        try:
+            work()
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=thread, name=name, daemon=True).start()
 
 
 @login_required
@@ -98,14 +105,7 @@ def render_documents(request, pk: int):
         messages.info(request, "この督促状PDFは作成中か作成済です。")
         return redirect("demand_run", pk=pk)
 
-    def work():
-        close_old_connections()
-        try:
-            render_run(run, claimed=True)
-        finally:
-            close_old_connections()
-
-    in_background(work, name=f"demand-pdf-{pk}")
+    in_background(lambda: render_run(run, claimed=True), name=f"demand-pdf-{pk}")
     messages.success(request, "督促状PDFの作成を開始しました。")
     return redirect("demand_run", pk=pk)
 
