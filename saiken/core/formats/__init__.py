@@ -1,0 +1,73 @@
+"""Payment and assessment files as plain records: the shapes every codec returns.
+
+A codec reads bytes and returns a ParsedFile, or raises FormatError listing
+every bad record at once (line, field, reason) — a file is taken whole or not at
+all. Codecs know nothing of the database: matching a record to an instalment
+and posting it is `saiken.payments`'s work, from the record's `match` keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class FieldError:
+    line: int  # 1-based record (or line) number in the file; 0 for the file as a whole
+    field: str  # the field's Japanese name as the layout calls it, e.g. "引落金額"
+    reason: str  # Japanese, says what is wrong and what was expected
+
+    def __str__(self) -> str:
+        where = f"{self.line}行目" if self.line else "ファイル"
+        return f"{where} {self.field}: {self.reason}"
+
+
+class FormatError(ValueError):
+    """A file that cannot be taken; `errors` lists every problem found."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = list(errors)
+        head = "; ".join(str(e) for e in self.errors[:3])
+        more = f" ほか{len(self.errors) - 3}件" if len(self.errors) > 3 else ""
+        super().__init__(f"{head}{more}")
+
+
+# What a record asks the ledger to do.
+PAYMENT = "payment"  # money received: post it
+PRELIMINARY = "preliminary"  # 速報: received at a store, not yet confirmed
+CANCEL = "cancel"  # 速報取消: a preliminary record withdrawn
+FAILED_DEBIT = "failed_debit"  # 振替不能: a direct debit that did not happen
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    line: int
+    key: str  # unique within its format across all files: the same key posts once
+    amount: int  # whole yen, > 0
+    paid_on: date
+    channel: str  # a saiken.ledger.models.Channel value: "direct_debit", "convenience", "elqr", …
+    match: dict[str, str]  # how to find what it pays, e.g. {"customer_number": "000…123"}, {"barcode": "91…"}
+    action: str = PAYMENT
+    booked_on: date | None = None  # the day the money reaches the city (振込日), if the file says
+    result_code: str | None = None  # direct debit: the bank's raw result code
+    extra: dict[str, str] = field(default_factory=dict)  # anything else worth keeping (store, names)
+
+
+@dataclass(frozen=True)
+class FileTotals:
+    """The file's own totals (a trailer), which the records must agree with."""
+
+    count: int
+    amount: int
+    paid_count: int | None = None
+    paid_amount: int | None = None
+    failed_count: int | None = None
+    failed_amount: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    records: tuple[PaymentRecord, ...]
+    totals: FileTotals | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # header facts: 委託者コード, 引落日, …
