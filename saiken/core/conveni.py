@@ -140,3 +140,24 @@ def parse_barcode(s: str) -> ConveniBarcode:
         amount=int(s[37:43]),
         check=s[43],
     )
+
+
+# saiken's own use of the 21-digit free field: one digit says what the slip pays,
+# twenty give its id. A store payment then finds its debt without any lookup table.
+SLIP_INSTALMENT = "1"  # a notice (納付書) for one instalment
+SLIP_DEMAND = "2"  # a 督促状 for all the instalments (and the fee) it demands
+
+
+def slip_free_field(kind: str, ident: int) -> str:
+    if kind not in (SLIP_INSTALMENT, SLIP_DEMAND):
+        raise ValueError(f"払込票の種類 {kind!r} は登録されていません")
+    if not 0 < ident < 10**20:
+        raise ValueError(f"払込票の番号 {ident} は20桁に収まりません")
+    return f"{kind}{ident:020d}"
+
+
+def slip_of(free: str) -> tuple[str, int] | None:
+    """(kind, id) from a free field written by `slip_free_field`; None for any other."""
+    if len(free) != FREE_LEN or free[0] not in (SLIP_INSTALMENT, SLIP_DEMAND) or not free.isdigit():
+        return None
+    return free[0], int(free[1:])

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 
-from saiken.core.conveni import barcode_content
+from saiken.core.conveni import SLIP_DEMAND, barcode_content, slip_free_field
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
 
@@ -106,8 +106,7 @@ def notice(d: Demand, *, city: str, issuer: str) -> DemandNotice:
     if total <= settings.SAIKEN_CONVENI_CAP:
         code = barcode_content(
             issuer=settings.SAIKEN_CONVENI_ISSUER,
-            # The free field identifies the notice: receivable number and demand id.
-            free=f"{r.number:02d}{d.pk:019d}",
+            free=slip_free_field(SLIP_DEMAND, d.pk),  # a store payment finds this demand by it
             deadline=d.designated_deadline,
             amount=total,
             cap=settings.SAIKEN_CONVENI_CAP,

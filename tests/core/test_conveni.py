@@ -183,3 +183,13 @@ def test_round_trip(issuer, free, reissue, deadline, amount):
         amount,
     )
     assert parsed.content == content
+
+
+def test_slip_identity_round_trip():
+    from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, slip_free_field, slip_of
+
+    assert slip_of(slip_free_field(SLIP_DEMAND, 12345)) == (SLIP_DEMAND, 12345)
+    assert slip_of(slip_free_field(SLIP_INSTALMENT, 10**20 - 1)) == (SLIP_INSTALMENT, 10**20 - 1)
+    assert slip_of("0" * 21) is None and slip_of("3" + "0" * 20) is None
+    with pytest.raises(ValueError):
+        slip_free_field(SLIP_DEMAND, 10**20)
