@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "saiken.accounting",
     "saiken.audit",
     "saiken.demands",
+    "saiken.payments",
     "saiken.prescription",
     "saiken.relief",
     "saiken.demo",
@@ -122,3 +123,12 @@ SAIKEN_DOCUMENT_DIR = Path(os.environ.get("SAIKEN_DOCUMENT_DIR", DATA_DIR / "doc
 SAIKEN_ISSUER_TITLE = os.environ.get("SAIKEN_ISSUER_TITLE", "新潟市長")
 SAIKEN_CONVENI_ISSUER = os.environ.get("SAIKEN_CONVENI_ISSUER", "912345")
 SAIKEN_CONVENI_CAP = int(os.environ.get("SAIKEN_CONVENI_CAP", "300000"))
+# 口座振替・総合振込: the city's contract with its bank (委託者コード, names in half-width kana,
+# the account refunds are paid from). Demo values; each city sets its own.
+SAIKEN_BANK_CONSIGNOR_CODE = os.environ.get("SAIKEN_BANK_CONSIGNOR_CODE", "1234567890")
+SAIKEN_BANK_CONSIGNOR_NAME = os.environ.get("SAIKEN_BANK_CONSIGNOR_NAME", "ﾆｲｶﾞﾀｼ")
+SAIKEN_BANK_CODE = os.environ.get("SAIKEN_BANK_CODE", "0001")
+SAIKEN_BANK_BRANCH = os.environ.get("SAIKEN_BANK_BRANCH", "001")
+SAIKEN_BANK_ACCOUNT_TYPE = os.environ.get("SAIKEN_BANK_ACCOUNT_TYPE", "1")
+SAIKEN_BANK_ACCOUNT_NUMBER = os.environ.get("SAIKEN_BANK_ACCOUNT_NUMBER", "1234567")
+SAIKEN_BANK_LINE_ENDING = os.environ.get("SAIKEN_BANK_LINE_ENDING", "crlf")  # or "none", as the bank's contract says

@@ -28,6 +28,7 @@ from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
+from saiken.payments.models import ReceivedPayment
 from saiken.relief.models import ReliefDecisionLine, Status
 
 CHUNK = 5000
@@ -40,12 +41,19 @@ _LINE_FIELDS = ("demand_id", "instalment_id", "principal", "demand_by", "on_time
 def candidates(*, as_of: date, due_on: date | None = None, receivable_ids: Iterable[int] | None = None):
     """Instalments a run on `as_of` would demand: principal unpaid, due date passed, no 督促 yet,
     and not under a granted 猶予 (徴収猶予・換価の猶予) on that day — a deferment
-    holds off the demand until it ends, when the next run picks the instalment up."""
+    holds off the demand until it ends, when the next run picks the instalment up —
+    nor one a store has reported paid (速報) while its final record is awaited."""
     deferred = ReliefDecisionLine.objects.filter(
         decision__status=Status.APPROVED, decision__kind__in=sorted(DEFERMENTS),
         decision__start_on__lte=as_of, decision__end_on__gte=as_of,
     ).values("instalment_id")
-    qs = Instalment.objects.filter(principal_due__gt=0, due_date__lt=as_of, demand_line__isnull=True).exclude(id__in=deferred)
+    # Paid at a store and reported in a preliminary record (速報): the money is on its way.
+    reported = ReceivedPayment.objects.filter(status=ReceivedPayment.Status.PRELIMINARY, instalment__isnull=False).values("instalment_id")
+    qs = (
+        Instalment.objects.filter(principal_due__gt=0, due_date__lt=as_of, demand_line__isnull=True)
+        .exclude(id__in=deferred)
+        .exclude(id__in=reported)
+    )
     if due_on is not None:
         qs = qs.filter(due_date=due_on)
     if receivable_ids is not None:

@@ -30,7 +30,7 @@ class Instalment(models.Model):
     nominal_due = models.DateField("条例上の納期限")
     due_date = models.DateField("納期限", help_text="休日・年末年始を繰り延べた法定の納期限")
     assessed_on = models.DateField("調定日")
-    notice_number = models.CharField("通知書番号", max_length=40, blank=True)
+    notice_number = models.CharField("通知書番号", max_length=40, blank=True, db_index=True)
     arose_on = models.DateField(
         "債権の発生日", null=True, blank=True,
         help_text="私債権の時効（2020年4月1日の民法改正の経過措置）に使う契約日など。空欄なら調定日。",

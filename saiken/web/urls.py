@@ -17,6 +17,7 @@ urlpatterns = [
     path("demands/runs/<int:pk>/render/", demands.render_documents, name="demand_run_render"),
     path("demands/runs/<int:pk>/pdf/", demands.document, name="demand_run_pdf"),
     path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
+    path("payments/", include("saiken.web.urls_payments")),
     path("relief/", include("saiken.web.urls_relief")),
     path("prescription/", include("saiken.web.urls_prescription")),
 ]

@@ -1,0 +1,201 @@
+"""One function per change: the reconciliation queue, 充当 and 還付, and the bank files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from saiken import audit
+from saiken.ledger import actions as ledger
+from saiken.ledger.actions import OPEN
+from saiken.ledger.errors import LedgerError
+from saiken.ledger.models import Instalment
+from saiken.payments.models import DebitRun, DirectDebitMandate, ReceivedPayment, Refund
+
+Status = ReceivedPayment.Status
+WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
+
+
+def reference(received: ReceivedPayment) -> str:
+    return f"{received.format}:{received.key}"[:100]
+
+
+@transaction.atomic
+def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> ReceivedPayment:
+    """手動消込: a clerk names the instalment an unmatched record pays; it is posted now."""
+    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
+    if received.status not in WAITING:
+        raise LedgerError(f"この収納データは{received.get_status_display()}のため消込できません。", "status")
+    posted = ledger.record_payment(
+        debtor=instalment.debtor, receivable=instalment.receivable, amount=received.amount, paid_on=received.paid_on,
+        booked_on=received.booked_on or received.paid_on, channel=received.channel, instalment=instalment,
+        reference=reference(received), user=_user(user),
+    )
+    received.status, received.instalment, received.payment = Status.RESOLVED, instalment, posted.payment
+    received.resolved_by, received.resolved_at = _user(user), timezone.now()
+    received.save(update_fields=["status", "instalment", "payment", "resolved_by", "resolved_at"])
+    audit.record(user=user, action="payments.resolve", target=received, debtor_id=instalment.debtor_id,
+                 summary=f"収納データ {received.amount:,}円（{received.paid_on}）を {instalment} に消込")
+    return received
+
+
+@transaction.atomic
+def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
+    """対象外: the record is not ours to post (e.g. another city's slip); kept, with the reason."""
+    if not reason.strip():
+        raise LedgerError("理由を入力してください。", "reason")
+    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
+    if received.status not in WAITING:
+        raise LedgerError(f"この収納データは{received.get_status_display()}です。", "status")
+    received.status, received.reason = Status.DISMISSED, reason[:200]
+    received.resolved_by, received.resolved_at = _user(user), timezone.now()
+    received.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
+    audit.record(user=user, action="payments.dismiss", target=received, summary=f"収納データ {received.amount:,}円を対象外に（{reason}）")
+    return received
+
+
+@transaction.atomic
+def transfer_overpayment(instalment: Instalment, *, on: date, user=None) -> int:
+    """充当: apply the 過誤納金 held on an instalment to the same person's open debts of the
+    same receivable, oldest first (by the receivable's allocation rules). Returns yen moved."""
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    held = instalment.overpaid
+    if held == 0:
+        raise LedgerError("過誤納金がありません。", "instalment")
+    moved = 0
+    targets = Instalment.objects.filter(OPEN, debtor_id=instalment.debtor_id, receivable_id=instalment.receivable_id).exclude(pk=instalment.pk)
+    for target in targets.order_by("due_date", "id"):
+        if moved == held:
+            break
+        amount = min(held - moved, target.total_due)
+        if amount:
+            ledger.transfer(source=instalment, target=target, amount=amount, booked_on=on, user=_user(user))
+            moved += amount
+    if moved == 0:
+        raise LedgerError("充当先となる未納の調定がありません。還付してください。", "instalment")
+    audit.record(user=user, action="payments.transfer", target=instalment, summary=f"過誤納金 {moved:,}円を充当")
+    return moved
+
+
+@transaction.atomic
+def decide_refund(
+    instalment: Instalment, *, amount: int | None = None, on: date, bank_code: str = "", branch_code: str = "",
+    account_type: str = "1", account_number: str = "", holder_kana: str = "", user=None,
+) -> Refund:
+    """還付決定: book the refund and queue it for the next credit-transfer file. Without an
+    account, the debtor's direct-debit account for the receivable is used."""
+    from saiken.core.formats.banks import check_account
+    from saiken.core.formats.kana import bank_kana
+
+    instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    amount = instalment.overpaid if amount is None else amount
+    if not bank_code:
+        mandate = DirectDebitMandate.objects.filter(debtor_id=instalment.debtor_id, receivable_id=instalment.receivable_id).order_by("-valid_from").first()
+        if mandate is None:
+            raise LedgerError("振込先口座を入力してください（口座振替の登録がありません）。", "bank_code")
+        bank_code, branch_code, account_type = mandate.bank_code, mandate.branch_code, mandate.account_type
+        account_number, holder_kana = mandate.account_number, mandate.holder_kana
+    try:
+        check_account(bank_code, branch_code)
+        holder = bank_kana(holder_kana or instalment.debtor.name_kana, 30)
+    except ValueError as e:
+        raise LedgerError(str(e), "bank_code") from e
+    if not (account_number.isdigit() and len(account_number) <= 7):
+        raise LedgerError("口座番号は7桁以内の数字です。", "account_number")
+    ledger.refund(instalment=instalment, amount=amount, booked_on=on, memo="還付決定", user=_user(user))
+    refund = Refund.objects.create(
+        instalment=instalment, amount=amount, decided_on=on, bank_code=bank_code, branch_code=branch_code,
+        account_type=account_type, account_number=account_number.zfill(7), holder_kana=holder, created_by=_user(user),
+    )
+    audit.record(user=user, action="payments.refund", target=refund, debtor_id=instalment.debtor_id, summary=f"還付 {amount:,}円を決定（{instalment}）")
+    return refund
+
+
+@transaction.atomic
+def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] | None:
+    """総合振込データ: every decided refund not yet sent, in one 全銀 種別21 file."""
+    from saiken.core.formats.banks import bank_name, branch_name
+    from saiken.core.formats.zengin import TransferItem, write_credit_transfer
+
+    refunds = list(Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED).order_by("id"))
+    if not refunds:
+        return None
+    items = [
+        TransferItem(
+            bank_code=r.bank_code, bank_name=bank_name(r.bank_code), branch_code=r.branch_code,
+            branch_name=branch_name(r.bank_code, r.branch_code), account_type=r.account_type, account_number=r.account_number,
+            payee=r.holder_kana, amount=r.amount, customer_code1=f"{r.pk:010d}", customer_code2=f"{r.instalment_id:010d}",
+        )
+        for r in refunds
+    ]
+    data = write_credit_transfer(
+        consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, consignor_name=settings.SAIKEN_BANK_CONSIGNOR_NAME,
+        transfer_date=transfer_date, bank_code=settings.SAIKEN_BANK_CODE, bank_name=bank_name(settings.SAIKEN_BANK_CODE),
+        branch_code=settings.SAIKEN_BANK_BRANCH, branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH),
+        account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE, account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items,
+        line_ending=settings.SAIKEN_BANK_LINE_ENDING,
+    )
+    path = _write(f"refunds-{transfer_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
+    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=str(path))
+    total = sum(r.amount for r in refunds)
+    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）", detail={"file": str(path)})
+    return path, len(refunds), total
+
+
+@transaction.atomic
+def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> DebitRun:
+    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate."""
+    from saiken.core.formats.banks import bank_name, branch_name
+    from saiken.core.formats.zengin import DebitItem, write_debit_request
+
+    mandates = {
+        (m.debtor_id, m.receivable_id): m
+        for m in DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date).order_by("valid_from")
+    }
+    due = Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due")
+    items = []
+    first_time = set()
+    for iid, debtor_id, receivable_id, amount in due:
+        m = mandates.get((debtor_id, receivable_id))
+        if m is None:
+            continue
+        items.append(DebitItem(
+            bank_code=m.bank_code, bank_name=bank_name(m.bank_code), branch_code=m.branch_code,
+            branch_name=branch_name(m.bank_code, m.branch_code), account_type=m.account_type, account_number=m.account_number,
+            holder=m.holder_kana, amount=amount, customer_number=f"{iid:020d}", new_code="0" if m.first_debit_done else "1",
+        ))
+        if not m.first_debit_done:
+            first_time.add(m.pk)
+    if not items:
+        raise LedgerError(f"{debit_date} に引き落とす口座振替の対象はありません。", "debit_date")
+    data = write_debit_request(
+        consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, consignor_name=settings.SAIKEN_BANK_CONSIGNOR_NAME, debit_date=debit_date,
+        bank_code=settings.SAIKEN_BANK_CODE, bank_name=bank_name(settings.SAIKEN_BANK_CODE), branch_code=settings.SAIKEN_BANK_BRANCH,
+        branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH), account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE,
+        account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items, line_ending=settings.SAIKEN_BANK_LINE_ENDING,
+    )
+    if out is not None:
+        out.write_bytes(data)
+        path = out
+    else:
+        path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
+    DirectDebitMandate.objects.filter(pk__in=first_time).update(first_debit_done=True)
+    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=str(path))
+    audit.record(user=user, action="payments.export_debits", target=run, summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）")
+    return run
+
+
+def _write(name: str, data: bytes) -> Path:
+    folder = Path(settings.SAIKEN_DOCUMENT_DIR) / "bank"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None

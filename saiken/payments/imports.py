@@ -1,0 +1,374 @@
+"""収納データ取込: one function takes a payment file whole, or refuses it whole.
+
+`import_payments` is what the command and the screen both call:
+
+1. the same file (SHA-256) already taken → refused, naming the earlier import;
+2. the codec reads every record, or lists every bad one (line, field, reason) —
+   the refusal is kept in the import history, and nothing else is written;
+3. records already taken from another file (same format and key) post nothing;
+   a store's final record confirms its preliminary one, a cancellation withdraws it;
+4. each new record is matched (saiken.payments.matching); matched payments are
+   posted to the ledger in the same transaction (saiken.ledger.bulk.post_payments),
+   unmatched ones wait for a clerk, failed debits are recorded with their reason
+   (the instalment stays unpaid, so the next demand run takes it), and preliminary
+   records are visible at once (the demand run leaves their instalments out).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from saiken import audit
+from saiken.catalog.models import ReceivableType
+from saiken.core.allocation import Component, Debt, allocate
+from saiken.core.formats import CANCEL, FAILED_DEBIT, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.ledger.booking import insert_rows
+from saiken.ledger.bulk import PaymentRequest, post_payments
+from saiken.ledger.errors import BatchRejected
+from saiken.ledger.models import Instalment, Payment
+from saiken.payments.matching import Match, match_records
+from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
+
+Status = ReceivedPayment.Status
+_FIELDS = (
+    "import_batch_id", "line", "format", "key", "status", "amount", "paid_on", "booked_on", "channel", "match",
+    "result_code", "extra", "instalment_id", "demand_id", "payment_id", "reason",
+)
+
+
+class ImportRefused(Exception):
+    """The file was not taken. `batch` is the refused import kept in the history (if any)."""
+
+    def __init__(self, message: str, errors: list[FieldError] | None = None, batch: PaymentImport | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+        self.batch = batch
+
+
+@dataclass(frozen=True)
+class Preview:
+    parsed: ParsedFile
+    matches: dict[int, Match]
+    already: set[str]  # keys taken before
+
+
+def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None) -> ParsedFile:
+    """Read a file with its format's codec; FormatError lists every bad record."""
+    if format == Format.ZENGIN_DEBIT_RESULT:
+        from saiken.core.formats.zengin import read_debit_result
+
+        return read_debit_result(data, debit_date=debit_date or infer_debit_date(data))
+    if format == Format.CONVENI:
+        from saiken.core.formats.conveni_csv import read_conveni
+
+        return read_conveni(data)
+    if format in (Format.ELQR, Format.CSV):
+        from saiken.core.formats.layout import ELQR_DEFAULT, Layout
+
+        if mapping is not None:
+            layout = Layout.from_dict(mapping.layout)
+        elif format == Format.ELQR:
+            layout = ELQR_DEFAULT
+        else:
+            raise FormatError([FieldError(0, "取込レイアウト", "CSV・Excelの取込には取込レイアウト（--mapping）の指定が必要です")])
+        return read_table(data, layout, filename)
+    raise FormatError([FieldError(0, "形式", f"形式 {format!r} は取り込めません（{', '.join(Format.values)}）")])
+
+
+def read_table(data, layout, filename):
+    from saiken.core.formats.layout import read_table as read
+
+    return read(data, layout, filename)
+
+
+def infer_debit_date(data: bytes, today: date | None = None) -> date:
+    """A 全銀 file gives the debit date as MMDD only: take the latest request file
+    sent for that day, else the nearest such date not more than a month ahead."""
+    today = today or timezone.localdate()
+    head = data[:120]
+    mmdd = head[54:58].decode("ascii", "replace") if len(head) >= 58 else ""
+    if not (mmdd.isdigit() and 1 <= int(mmdd[:2]) <= 12):
+        raise FormatError([FieldError(1, "引落日", f"ヘッダーの引落日（MMDD）が読めません（{mmdd!r}）")])
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    runs = [r for r in DebitRun.objects.order_by("-debit_date")[:200] if (r.debit_date.month, r.debit_date.day) == (month, day)]
+    if runs:
+        return runs[0].debit_date
+    for year in (today.year + 1, today.year, today.year - 1):
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if d <= today + timedelta(days=31):
+            return d
+    raise FormatError([FieldError(1, "引落日", f"引落日 {mmdd} は日付として正しくありません")])
+
+
+def preview(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None) -> Preview:
+    """What an import would do, without writing anything."""
+    parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
+    keys = [r.key for r in parsed.records]
+    already = set()
+    for start in range(0, len(keys), 5000):
+        already.update(ReceivedPayment.objects.filter(format=format, key__in=keys[start:start + 5000]).values_list("key", flat=True))
+    new = [r for r in parsed.records if r.key not in already]
+    return Preview(parsed, match_records(new), already)
+
+
+def import_payments(
+    data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, user=None,
+    debit_date: date | None = None,
+) -> PaymentImport:
+    sha = hashlib.sha256(data).hexdigest()
+    earlier = PaymentImport.objects.filter(format=format, sha256=sha, status=PaymentImport.Status.POSTED).first()
+    if earlier is not None:
+        raise ImportRefused(f"このファイルは取込済みです（取込番号 {earlier.pk}、{timezone.localtime(earlier.imported_at):%Y-%m-%d %H:%M}）。二重には計上しません。")
+    common = dict(format=format, mapping=mapping, filename=filename[:255], sha256=sha, size=len(data), imported_by=_user(user))
+    try:
+        parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
+        _check_totals(parsed)
+    except FormatError as e:
+        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], **common)
+        raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{len(e.errors)}件）。", e.errors, batch) from e
+    try:
+        with transaction.atomic():
+            batch = PaymentImport.objects.create(status=PaymentImport.Status.POSTED, **common)
+            _take(batch, parsed, user)
+            audit.record(user=user, action="payments.import", target=batch,
+                         summary=f"{batch.get_format_display()} {filename} {batch.records:,}件 {batch.amount:,}円（消込 {batch.posted:,}件、未消込 {batch.unmatched:,}件）")
+    except IntegrityError as e:
+        # Another process took the same file (or record) a moment ago: its transaction won.
+        raise ImportRefused("同じファイルまたはレコードが同時に取り込まれました。取込履歴を確認してください。二重には計上していません。") from e
+    except BatchRejected as e:
+        errors = [FieldError(x.line, x.field, x.reason) for x in e.errors]
+        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in errors], **common)
+        raise ImportRefused("計上できないレコードがあるため取り込みませんでした。", errors, batch) from e
+    return batch
+
+
+def _user(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _error(e: FieldError) -> dict:
+    return {"line": e.line, "field": e.field, "reason": e.reason}
+
+
+def _check_totals(parsed: ParsedFile) -> None:
+    """The file's own totals must agree with its records (the codecs check too; this is
+    the importer's own guard, so a codec bug cannot post a file that disagrees)."""
+    t = parsed.totals
+    if t is None:
+        return
+    count, amount = len(parsed.records), sum(r.amount for r in parsed.records)
+    errors = []
+    if t.count != count:
+        errors.append(FieldError(0, "合計件数", f"トレーラの合計件数 {t.count:,} とデータ件数 {count:,} が一致しません"))
+    if t.amount != amount:
+        errors.append(FieldError(0, "合計金額", f"トレーラの合計金額 {t.amount:,} とデータの合計 {amount:,} が一致しません"))
+    if errors:
+        raise FormatError(errors)
+
+
+def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
+    records = parsed.records
+    fmt = batch.format
+    keys = [r.key for r in records]
+    known: dict[str, ReceivedPayment] = {}
+    for start in range(0, len(keys), 5000):
+        for rp in ReceivedPayment.objects.select_for_update().filter(format=fmt, key__in=keys[start:start + 5000]):
+            known[rp.key] = rp
+    counts: Counter = Counter()
+    errors: list[FieldError] = []
+    in_file: dict[str, int] = {}  # key → index in `new`
+    new: list[PaymentRecord] = []
+    confirm: list[tuple[PaymentRecord, ReceivedPayment]] = []
+    cancel: list[ReceivedPayment] = []
+    for r in records:
+        counts["records"] += 1
+        counts["amount"] += r.amount
+        before = known.get(r.key)
+        if before is None and r.key in in_file:
+            # A slip's preliminary and its final (or cancellation) in the same file.
+            i = in_file[r.key]
+            if new[i].action == PRELIMINARY and r.action == PAYMENT:
+                new[i] = r
+                counts["confirmed"] += 1
+            elif new[i].action == PRELIMINARY and r.action == CANCEL:
+                new[i] = replace(new[i], action=CANCEL)
+            else:
+                errors.append(FieldError(r.line, "レコードキー", f"同じレコード（{r.key}）がファイル内で重複しています（{new[i].line}行目）"))
+        elif before is None:
+            in_file[r.key] = len(new)
+            new.append(r)
+        elif before.status == Status.PRELIMINARY and r.action == PAYMENT:
+            confirm.append((r, before))
+        elif before.status == Status.PRELIMINARY and r.action == CANCEL:
+            cancel.append(before)
+        elif r.action == CANCEL and before.status in (Status.POSTED, Status.RESOLVED):
+            errors.append(FieldError(r.line, "種別", f"確報で計上済みの収納（取込番号 {before.import_batch_id} の{before.line}行目）は速報取消できません"))
+        else:
+            counts["duplicates"] += 1  # taken before from another file: posts nothing
+    if errors:
+        raise BatchRejected([_record_error(e) for e in errors])
+
+    matches = match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm])
+    demand_lines = _demand_balances(matches)
+    requests: list[PaymentRequest] = []
+    rows: list[tuple] = []
+    refs: dict[str, int] = {}  # payment reference → index in rows
+    for r in new:
+        m = matches.get(r.line, Match())
+        status, reason = _status_of(r, m)
+        rows.append(_row(batch, r, status, m, reason))
+        if status == Status.POSTED:
+            requests += _requests(r, m, fmt, demand_lines)
+            refs[_ref(fmt, r.key)] = len(rows) - 1
+        _count(counts, status, r)
+    for r, before in confirm:
+        m = matches[r.line]
+        if m.found:
+            requests += _requests(r, m, fmt, demand_lines)
+            before.status, before.booked_on = Status.POSTED, r.booked_on or r.paid_on
+        else:
+            before.status, before.reason = Status.UNMATCHED, m.reason
+        counts["confirmed"] += 1
+        _count(counts, before.status, r)
+    for before in cancel:
+        before.status = Status.CANCELLED
+        counts["cancelled"] += 1
+
+    if requests:
+        posted = post_payments(requests, user=_user(user))
+        counts["overpaid"] += posted.overpaid
+    payment_of = _payments_by_reference([q.reference for q in requests])
+    final_rows = []
+    for ref_row in rows:
+        ref = _ref(fmt, ref_row[3])
+        pid = payment_of.get(ref) or payment_of.get(ref + "#1")
+        final_rows.append(ref_row[:-2] + (pid, ref_row[-1]))
+    insert_rows(ReceivedPayment, _FIELDS, final_rows, returning=False)
+    for r, before in confirm:
+        ref = _ref(fmt, r.key)
+        before.payment_id = payment_of.get(ref) or payment_of.get(ref + "#1")
+        before.save(update_fields=["status", "booked_on", "payment", "reason"])
+    for before in cancel:
+        before.save(update_fields=["status"])
+
+    PaymentImport.objects.filter(pk=batch.pk).update(
+        records=counts["records"], amount=counts["amount"], posted=counts["posted"], posted_amount=counts["posted_amount"],
+        unmatched=counts["unmatched"], unmatched_amount=counts["unmatched_amount"], preliminary=counts["preliminary"],
+        confirmed=counts["confirmed"], cancelled=counts["cancelled"] + counts["cancel_records"], failed=counts["failed"],
+        failed_amount=counts["failed_amount"], duplicates=counts["duplicates"], overpaid=counts["overpaid"],
+    )
+    batch.refresh_from_db()
+
+
+def _record_error(e: FieldError):
+    from saiken.ledger.errors import RecordError
+
+    return RecordError(e.line, e.field, e.reason)
+
+
+def _status_of(r: PaymentRecord, m: Match) -> tuple[str, str]:
+    if r.action == CANCEL:
+        return Status.CANCELLED, "速報取消（対応する速報なし）"
+    if r.action == FAILED_DEBIT:
+        from saiken.core.formats.zengin import RESULT_CODES
+
+        return Status.FAILED, RESULT_CODES.get(r.result_code or "", f"結果コード {r.result_code}")
+    if not m.found:
+        return (Status.AMBIGUOUS if m.ambiguous else Status.UNMATCHED), m.reason
+    if r.action == PRELIMINARY:
+        return Status.PRELIMINARY, ""
+    return Status.POSTED, ""
+
+
+def _count(counts: Counter, status: str, r: PaymentRecord) -> None:
+    if status == Status.POSTED:
+        counts["posted"] += 1
+        counts["posted_amount"] += r.amount
+    elif status in (Status.UNMATCHED, Status.AMBIGUOUS):
+        counts["unmatched"] += 1
+        counts["unmatched_amount"] += r.amount
+    elif status == Status.PRELIMINARY:
+        counts["preliminary"] += 1
+    elif status == Status.FAILED:
+        counts["failed"] += 1
+        counts["failed_amount"] += r.amount
+    elif status == Status.CANCELLED:
+        counts["cancel_records"] += 1
+
+
+def _row(batch, r: PaymentRecord, status: str, m: Match, reason: str) -> tuple:
+    instalment_id = m.instalment_ids[0] if m.instalment_ids and not m.ambiguous else None
+    return (
+        # JSON as text: the bulk insert writes plain values (COPY on PostgreSQL).
+        batch.pk, r.line, batch.format, r.key, str(status), r.amount, r.paid_on, r.booked_on, r.channel,
+        json.dumps(r.match, ensure_ascii=False), r.result_code or "", json.dumps(r.extra, ensure_ascii=False),
+        instalment_id, m.demand_id, None, reason[:200],
+    )
+
+
+def _ref(fmt: str, key: str) -> str:
+    return f"{fmt}:{key}"[:100]
+
+
+def _requests(r: PaymentRecord, m: Match, fmt: str, demand_lines: dict[int, list[tuple]]) -> list[PaymentRequest]:
+    booked = r.booked_on or r.paid_on
+    ref = _ref(fmt, r.key)
+    if m.demand_id is None:
+        return [PaymentRequest(m.instalment_ids[0], r.amount, r.paid_on, booked, r.channel, ref)]
+    # A 督促状 slip pays all its instalments (and its fee): split it by the receivable's
+    # allocation order over what each still owes; any excess stays on the last one.
+    rows = demand_lines[m.demand_id]
+    receivable = _receivables()[rows[0][1]]
+    debts = [Debt(iid, due, {Component.PRINCIPAL: p, Component.LATE_CHARGE: lc, Component.FEE: fee}) for iid, _, due, p, lc, fee in rows]
+    parts, rest = allocate(r.amount, debts, receivable.order, receivable.scope)
+    per: Counter = Counter()
+    for a in parts:
+        per[a.key] += a.amount
+    per[rows[-1][0]] += rest
+    out = []
+    for n, (iid, *_rest) in enumerate(rows, start=1):
+        if per[iid]:
+            out.append(PaymentRequest(iid, per[iid], r.paid_on, booked, r.channel, f"{ref}#{n}"[:100]))
+    return out
+
+
+_RECEIVABLES: dict[int, ReceivableType] = {}
+
+
+def _receivables() -> dict[int, ReceivableType]:
+    if not _RECEIVABLES:
+        _RECEIVABLES.update({x.id: x for x in ReceivableType.objects.all()})
+    return _RECEIVABLES
+
+
+def _demand_balances(matches: dict[int, Match]) -> dict[int, list[tuple]]:
+    """Each matched demand's instalments with their balances, locked (PostgreSQL)."""
+    _RECEIVABLES.clear()
+    wanted = {m.demand_id: m.instalment_ids for m in matches.values() if m.demand_id is not None and m.found}
+    ids = sorted({iid for iids in wanted.values() for iid in iids})
+    if not ids:
+        return {}
+    rows = {
+        row[0]: row
+        for row in Instalment.objects.select_for_update().filter(id__in=ids).order_by("id")
+        .values_list("id", "receivable_id", "due_date", "principal_due", "late_charge_due", "fee_due")
+    }
+    return {demand_id: [rows[i] for i in iids] for demand_id, iids in wanted.items()}
+
+
+def _payments_by_reference(refs: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(refs), 5000):
+        out.update(Payment.objects.filter(reference__in=refs[start:start + 5000]).values_list("reference", "id"))
+    return out

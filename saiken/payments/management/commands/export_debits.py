@@ -1,0 +1,24 @@
+"""`saiken export-debits --date YYYY-MM-DD --out FILE`: the direct-debit request file."""
+
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from saiken.ledger.errors import LedgerError
+from saiken.payments.actions import export_debits
+
+
+class Command(BaseCommand):
+    help = "口座振替依頼データ（全銀協 種別91）の作成: 引落日が納期限の期別のうち、口座振替の登録があるもの"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=date.fromisoformat, required=True, help="引落日（納期限）")
+        parser.add_argument("--out", type=Path, required=True, help="出力ファイル")
+
+    def handle(self, *args, date, out, **options):
+        try:
+            run = export_debits(debit_date=date, out=out)
+        except LedgerError as e:
+            raise CommandError(e.message) from e
+        self.stdout.write(f"{out}: {run.items:,}件 {run.amount:,}円（引落日 {run.debit_date}）")

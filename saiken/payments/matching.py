@@ -1,0 +1,124 @@
+"""消込: which instalment (or demand) each record pays, by its keys, set-based.
+
+Keys, in the order they are tried:
+- `instalment_id`, or `customer_number` (口座振替: saiken writes the instalment id
+  as the 20-digit 顧客番号 in its request files);
+- `barcode` (コンビニ): the free field names an instalment or a demand
+  (saiken.core.conveni.slip_of);
+- `notice_number`, or `el_number` / `納付番号` (eL-QR): the instalment's 通知書番号;
+  two instalments with one number are ambiguous and go to a clerk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, parse_barcode, slip_of
+from saiken.core.formats import PaymentRecord
+from saiken.demands.models import DemandLine
+from saiken.ledger.models import Instalment
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Match:
+    instalment_ids: tuple[int, ...] = ()  # one, or a demand's instalments (oldest first)
+    demand_id: int | None = None
+    ambiguous: bool = False
+    reason: str = ""  # why nothing matched, in Japanese
+
+    @property
+    def found(self) -> bool:
+        return bool(self.instalment_ids) and not self.ambiguous
+
+
+def _instalment_key(r: PaymentRecord) -> int | None:
+    for name in ("instalment_id", "customer_number"):
+        raw = r.match.get(name, "").strip()
+        if raw.isdigit() and int(raw) > 0:
+            return int(raw)
+    return None
+
+
+def _slip(r: PaymentRecord) -> tuple[str, int] | None:
+    raw = r.match.get("barcode", "")
+    if not raw:
+        return None
+    try:
+        return slip_of(parse_barcode(raw).free)
+    except ValueError:
+        return None
+
+
+def _notice(r: PaymentRecord) -> str | None:
+    for name in ("notice_number", "納付番号", "el_payment_number"):
+        raw = r.match.get(name, "").strip()
+        if raw:
+            return raw
+    return None
+
+
+def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
+    """Match every record (by its line) in a few queries per chunk."""
+    wanted_ids: dict[int, int] = {}
+    wanted_demands: dict[int, int] = {}
+    wanted_notices: dict[int, str] = {}
+    for r in records:
+        iid = _instalment_key(r)
+        if iid is not None:
+            wanted_ids[r.line] = iid
+            continue
+        slip = _slip(r)
+        if slip is not None:
+            kind, ident = slip
+            if kind == SLIP_INSTALMENT:
+                wanted_ids[r.line] = ident
+            elif kind == SLIP_DEMAND:
+                wanted_demands[r.line] = ident
+            continue
+        notice = _notice(r)
+        if notice is not None:
+            wanted_notices[r.line] = notice
+
+    existing: set[int] = set()
+    ids = sorted(set(wanted_ids.values()))
+    for start in range(0, len(ids), CHUNK):
+        existing.update(Instalment.objects.filter(id__in=ids[start:start + CHUNK]).values_list("id", flat=True))
+    demand_lines: dict[int, list[int]] = defaultdict(list)
+    demand_ids = sorted(set(wanted_demands.values()))
+    for start in range(0, len(demand_ids), CHUNK):
+        for demand_id, iid in (
+            DemandLine.objects.filter(demand_id__in=demand_ids[start:start + CHUNK])
+            .order_by("demand_id", "instalment__due_date", "instalment_id")
+            .values_list("demand_id", "instalment_id")
+        ):
+            demand_lines[demand_id].append(iid)
+    by_notice: dict[str, list[int]] = defaultdict(list)
+    notices = sorted(set(wanted_notices.values()))
+    for start in range(0, len(notices), CHUNK):
+        for number, iid in Instalment.objects.filter(notice_number__in=notices[start:start + CHUNK]).values_list("notice_number", "id"):
+            by_notice[number].append(iid)
+
+    out: dict[int, Match] = {}
+    for r in records:
+        if r.line in wanted_ids:
+            iid = wanted_ids[r.line]
+            out[r.line] = Match((iid,)) if iid in existing else Match(reason=f"調定 {iid} が見つかりません")
+        elif r.line in wanted_demands:
+            demand_id = wanted_demands[r.line]
+            lines = demand_lines.get(demand_id)
+            out[r.line] = Match(tuple(lines), demand_id) if lines else Match(reason=f"督促状 {demand_id} が見つかりません")
+        elif r.line in wanted_notices:
+            found = by_notice.get(wanted_notices[r.line], [])
+            if len(found) == 1:
+                out[r.line] = Match((found[0],))
+            elif found:
+                out[r.line] = Match(tuple(sorted(found)), ambiguous=True, reason=f"通知書番号 {wanted_notices[r.line]} の調定が{len(found)}件あります")
+            else:
+                out[r.line] = Match(reason=f"通知書番号 {wanted_notices[r.line]} の調定が見つかりません")
+        else:
+            out[r.line] = Match(reason="照合キー（顧客番号・バーコード・通知書番号）がありません")
+    return out

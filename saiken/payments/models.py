@@ -1,0 +1,204 @@
+"""Payments from outside (収納データ): files imported, each record kept, matched and posted.
+
+- PaymentImport: one file taken (or refused), with its counts and totals, which agree
+  with the file's own; the same file (by SHA-256) is never taken twice.
+- ReceivedPayment: one record of a file, unique by (format, key) across all files,
+  so the same record in two files posts once. Its status says where it stands:
+  posted to the ledger, waiting in the reconciliation queue, a store's preliminary
+  record not yet confirmed, cancelled, or a direct debit that failed.
+- ImportMapping: a saved column layout for CSV/Excel sources (eL-QR, other systems).
+- DirectDebitMandate (口座振替依頼) and DebitRun: the request files sent to the bank.
+- Refund (還付): money held as 過誤納金 paid back by credit transfer.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from saiken.catalog.models import ReceivableType
+from saiken.debtors.models import Debtor
+from saiken.ledger.models import Channel, Instalment, Payment
+
+
+class Format(models.TextChoices):
+    ZENGIN_DEBIT_RESULT = "zengin-debit-result", "口座振替結果（全銀協）"
+    CONVENI = "conveni", "コンビニ収納（速報・確報）"
+    ELQR = "elqr", "地方税統一QR（eL-QR）"
+    CSV = "csv", "CSV・Excel（取込レイアウト）"
+
+
+class ImportMapping(models.Model):
+    """取込レイアウト: which column holds what, for a CSV or Excel source."""
+
+    name = models.SlugField("レイアウト名", max_length=50, unique=True)
+    label = models.CharField("表示名", max_length=100)
+    layout = models.JSONField("レイアウト", help_text="saiken.core.formats.layout.Layout.to_dict() の形式")
+    note = models.TextField("備考", blank=True)
+
+    class Meta:
+        verbose_name = "取込レイアウト"
+        verbose_name_plural = "取込レイアウト"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.label
+
+
+class PaymentImport(models.Model):
+    """収納データ取込: one file, taken whole or refused whole."""
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "取込済"
+        REJECTED = "rejected", "エラーにより取込中止"
+
+    format = models.CharField("形式", max_length=30, choices=Format.choices)
+    mapping = models.ForeignKey(ImportMapping, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField("ファイル名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("サイズ（バイト）", default=0)
+    status = models.CharField("状態", max_length=20, choices=Status.choices)
+    imported_at = models.DateTimeField("取込日時", auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    records = models.PositiveIntegerField("レコード件数", default=0)
+    amount = models.BigIntegerField("合計金額", default=0)
+    posted = models.PositiveIntegerField("消込済", default=0)
+    posted_amount = models.BigIntegerField("消込済金額", default=0)
+    unmatched = models.PositiveIntegerField("未消込（要確認）", default=0)
+    unmatched_amount = models.BigIntegerField("未消込金額", default=0)
+    preliminary = models.PositiveIntegerField("速報", default=0)
+    confirmed = models.PositiveIntegerField("確報で確定", default=0)
+    cancelled = models.PositiveIntegerField("取消", default=0)
+    failed = models.PositiveIntegerField("振替不能", default=0)
+    failed_amount = models.BigIntegerField("振替不能金額", default=0)
+    duplicates = models.PositiveIntegerField("取込済レコード（重複）", default=0)
+    overpaid = models.BigIntegerField("過誤納金", default=0)
+    errors = models.JSONField("エラー", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "収納データ取込"
+        verbose_name_plural = "収納データ取込"
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            # The same file is taken once; a refused file may be sent again once fixed.
+            models.UniqueConstraint(fields=["format", "sha256"], condition=models.Q(status="posted"), name="import_file_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_format_display()} {self.filename}"
+
+
+class ReceivedPayment(models.Model):
+    """収納データ: one record of an imported file."""
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "消込済"
+        UNMATCHED = "unmatched", "未消込（対象不明）"
+        AMBIGUOUS = "ambiguous", "未消込（対象が複数）"
+        PRELIMINARY = "preliminary", "速報（確報待ち）"
+        CANCELLED = "cancelled", "速報取消"
+        FAILED = "failed", "振替不能"
+        RESOLVED = "resolved", "手動消込済"
+        DISMISSED = "dismissed", "対象外として処理"
+
+    import_batch = models.ForeignKey(PaymentImport, on_delete=models.PROTECT, related_name="items", verbose_name="取込")
+    line = models.PositiveIntegerField("行")
+    format = models.CharField("形式", max_length=30, choices=Format.choices)
+    key = models.CharField("レコードキー", max_length=200)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, db_index=True)
+    amount = models.BigIntegerField("金額")
+    paid_on = models.DateField("納付日")
+    booked_on = models.DateField("収納日（会計日）", null=True, blank=True)
+    channel = models.CharField("納付経路", max_length=20, choices=Channel.choices)
+    match = models.JSONField("照合キー", default=dict)
+    result_code = models.CharField("振替結果コード", max_length=4, blank=True)
+    extra = models.JSONField("その他", default=dict, blank=True)
+    instalment = models.ForeignKey(Instalment, null=True, blank=True, on_delete=models.PROTECT, related_name="received", verbose_name="調定")
+    demand_id = models.BigIntegerField("督促状", null=True, blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="収納")
+    reason = models.CharField("理由", max_length=200, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField("処理日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "収納データ"
+        verbose_name_plural = "収納データ"
+        constraints = [
+            models.UniqueConstraint(fields=["format", "key"], name="received_payment_once"),
+        ]
+        indexes = [
+            models.Index(fields=["instalment", "status"], name="received_instalment"),
+        ]
+
+    def __str__(self):
+        return f"{self.paid_on} {self.amount:,}円 {self.get_status_display()}"
+
+
+class DirectDebitMandate(models.Model):
+    """口座振替依頼: a debtor's account from which a receivable is debited."""
+
+    class AccountType(models.TextChoices):
+        ORDINARY = "1", "普通"
+        CURRENT = "2", "当座"
+        TAX_RESERVE = "3", "納税準備"
+        OTHER = "9", "その他"
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="mandates", verbose_name="債務者")
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="+", verbose_name="債権")
+    bank_code = models.CharField("銀行コード", max_length=4)
+    branch_code = models.CharField("支店コード", max_length=3)
+    account_type = models.CharField("預金種目", max_length=1, choices=AccountType.choices, default=AccountType.ORDINARY)
+    account_number = models.CharField("口座番号", max_length=7)
+    holder_kana = models.CharField("口座名義（カナ）", max_length=30)
+    valid_from = models.DateField("開始日")
+    valid_to = models.DateField("終了日", null=True, blank=True)
+    first_debit_done = models.BooleanField("初回引落済", default=False)
+
+    class Meta:
+        verbose_name = "口座振替依頼"
+        verbose_name_plural = "口座振替依頼"
+        indexes = [models.Index(fields=["receivable", "debtor"], name="mandate_receivable")]
+
+    def __str__(self):
+        return f"{self.debtor} {self.receivable} {self.bank_code}-{self.branch_code}"
+
+
+class DebitRun(models.Model):
+    """口座振替依頼データ: the request file for one debit date."""
+
+    debit_date = models.DateField("引落日")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    items = models.PositiveIntegerField("件数", default=0)
+    amount = models.BigIntegerField("金額", default=0)
+    filename = models.CharField("ファイル", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "口座振替依頼データ"
+        verbose_name_plural = "口座振替依頼データ"
+        ordering = ["-debit_date", "-id"]
+
+
+class Refund(models.Model):
+    """還付: 過誤納金 paid back to the debtor's account by 総合振込."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "還付決定"
+        SENT = "sent", "振込データ作成済"
+        RETURNED = "returned", "組戻し（振込不能）"
+
+    instalment = models.ForeignKey(Instalment, on_delete=models.PROTECT, related_name="refunds", verbose_name="調定")
+    amount = models.BigIntegerField("還付額")
+    decided_on = models.DateField("還付決定日")
+    bank_code = models.CharField("銀行コード", max_length=4)
+    branch_code = models.CharField("支店コード", max_length=3)
+    account_type = models.CharField("預金種目", max_length=1, default="1")
+    account_number = models.CharField("口座番号", max_length=7)
+    holder_kana = models.CharField("受取人名（カナ）", max_length=30)
+    status = models.CharField("状態", max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    transfer_file = models.CharField("振込データ", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "還付"
+        verbose_name_plural = "還付"
+        constraints = [models.CheckConstraint(name="refund_positive", condition=models.Q(amount__gt=0))]

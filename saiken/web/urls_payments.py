@@ -1,0 +1,17 @@
+"""Screens for payments in and out (収納・消込)."""
+
+from django.urls import path
+
+from saiken.web.views import payments
+
+urlpatterns = [
+    path("", payments.imports, name="payment_imports"),
+    path("confirm/", payments.confirm, name="payment_confirm"),
+    path("imports/<int:pk>/", payments.import_detail, name="payment_import"),
+    path("queue/", payments.queue, name="payment_queue"),
+    path("queue/<int:pk>/", payments.resolve, name="payment_resolve"),
+    path("overpaid/", payments.overpaid, name="payment_overpaid"),
+    path("overpaid/<int:pk>/", payments.settle, name="payment_settle"),
+    path("refunds/file/", payments.refund_file, name="payment_refund_file"),
+    path("refunds/<int:pk>/file/", payments.refund_download, name="payment_refund_download"),
+]
