@@ -13,7 +13,7 @@ carries no barcode at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 AI = "91"
@@ -43,9 +43,12 @@ class ConveniBarcode:
     stamp: int
     amount: int
     check: str
+    raw: str = field(default="", compare=False, repr=False)  # the 44 digits as read, if read
 
     @property
     def content(self) -> str:
+        if self.raw:
+            return self.raw
         first43 = _first43(self.issuer, self.free, self.reissue, self.deadline, self.stamp, self.amount)
         return first43 + self.check
 
@@ -59,7 +62,8 @@ def check_digit(first43: str) -> str:
     """The modulus-10 (weights 3, 1 from the right) check digit of the first 43 digits."""
     if len(first43) != LENGTH - 1 or not _is_digits(first43):
         raise ValueError(f"チェックデジットの計算には半角数字43桁が必要です（{first43!r}）")
-    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(first43)))
+    # From the right, odd positions weigh 3 and even ones 1 (sliced: it runs per record of a file).
+    total = 3 * sum(map(int, first43[::-2])) + sum(map(int, first43[-2::-2]))
     return str((10 - total % 10) % 10)
 
 
@@ -139,6 +143,7 @@ def parse_barcode(s: str) -> ConveniBarcode:
         stamp=int(s[36]),
         amount=int(s[37:43]),
         check=s[43],
+        raw=s,
     )
 
 

@@ -21,7 +21,7 @@ from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
 from saiken.ledger import late_charges
 from saiken.ledger.actions import check_instalment_dates
-from saiken.ledger.booking import EntryRow, book, book_rows, insert_rows
+from saiken.ledger.booking import EntryRow, book, book_rows, execute_many_params, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
 
@@ -123,12 +123,13 @@ class BulkPosted:
     payments: int
     amount: int
     overpaid: int  # yen set aside as 過誤納金
+    payment_ids: tuple[int, ...] = ()  # the Payment rows, in the order of the requests
 
 
 _FIELDS = ("id", "debtor_id", "receivable_id", "fiscal_year", "due_date", "principal_due", "late_charge_due", "fee_due")
 
 
-def _select_in(model, fields: Sequence[str], key: str, values: Sequence, lock: bool = False) -> list[tuple]:
+def select_in(model, fields: Sequence[str], key: str, values: Sequence, lock: bool = False, ordered: bool = True) -> list[tuple]:
     """`model.objects.filter(key__in=values).values_list(*fields)`, ordered by id and
     locked FOR UPDATE where the database can. Written out because the ORM prepares
     each of thousands of parameters one by one, which costs more than the query."""
@@ -143,9 +144,12 @@ def _select_in(model, fields: Sequence[str], key: str, values: Sequence, lock: b
     else:
         condition, params = f"IN ({', '.join(['%s'] * len(values))})", list(values)
     with connection.cursor() as cur:
-        cur.execute(
+        execute_many_params(
+            cur,
             f"SELECT {columns} FROM {ops.quote_name(meta.db_table)} WHERE {ops.quote_name(meta.get_field(key).column)}"
-            f" {condition} ORDER BY {ops.quote_name(meta.pk.column)}{lock_clause}",
+            # Ordered by id so that locks are taken in one order; unordered, SQLite uses the
+            # key's index rather than walking the table in id order.
+            f" {condition}{' ORDER BY ' + ops.quote_name(meta.pk.column) if ordered or lock else ''}{lock_clause}",
             params,
         )
         return cur.fetchall()
@@ -169,7 +173,7 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     seen_refs: set[str] = set()
     taken: set[str] = set()
     for chunk in _chunks(refs):
-        taken.update(r for (r,) in _select_in(Payment, ("reference",), "reference", chunk))
+        taken.update(r for (r,) in select_in(Payment, ("reference",), "reference", chunk))
     total = overpaid = 0
     # Balances are carried in memory from chunk to chunk and written once at the end:
     # an instalment paid several times in the batch gets one UPDATE, not one per chunk.
@@ -183,7 +187,7 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     for n0, chunk in zip(range(1, len(requests) + 1, CHUNK), _chunks(requests)):
         # Lock the chunk's instalments (PostgreSQL): a clerk's payment at the
         # same moment waits, so neither allocation reads a stale balance.
-        for row in _select_in(Instalment, _FIELDS, "id", sorted({r.instalment_id for r in chunk} - state.keys()), lock=True):
+        for row in select_in(Instalment, _FIELDS, "id", sorted({r.instalment_id for r in chunk} - state.keys()), lock=True):
             state[row[0]] = row
             balances[row[0]] = {Component.PRINCIPAL: row[5], Component.LATE_CHARGE: row[6], Component.FEE: row[7]}
         late = {
@@ -205,7 +209,7 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
             bal = balances[r.instalment_id]
             fixed = 0
             if ctx is not None and r.instalment_id in late and bal[Component.PRINCIPAL] > 0:
-                fixed, parts, rest = _fix_late_charge(ctx, r, row, bal, batch_paid[r.instalment_id], receivables[row[2]])
+                fixed, parts, rest = _fix_late_charge(ctx, r, row, bal, batch_paid[r.instalment_id], receivables[row[2]], rules[row[2]])
             else:
                 parts, rest = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)
             these = [(r.instalment_id, Component.LATE_CHARGE.value, fixed, assessment)] if fixed else []
@@ -223,6 +227,7 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
             total += r.amount
             payments.append((row[1], row[2], r.amount, r.paid_on, r.booked_on, str(r.channel), r.reference or None, user_id))
             allocations.append(these)
+    payment_ids: list[int] = []
     if not errors:
         payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments)
         entries = [
@@ -234,12 +239,12 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
         book_rows(entries, {iid: (row[2], row[3]) for iid, row in state.items()}, returning=False)
     if errors:
         raise BatchRejected(errors)
-    return BulkPosted(len(requests), total, overpaid)
+    return BulkPosted(len(requests), total, overpaid, tuple(payment_ids))
 
 
-def _fix_late_charge(ctx, r: PaymentRequest, row: tuple, bal: dict, paid_before: list, receivable: ReceivableType):
+def _fix_late_charge(ctx, r: PaymentRequest, row: tuple, bal: dict, paid_before: list, receivable: ReceivableType, rule: tuple):
     """The late charge a bulk payment fixes (see saiken.ledger.late_charges), with its allocation."""
-    order, scope = receivable.order, receivable.scope
+    order, scope = rule
     key = (r.instalment_id, receivable.id, row[4], bal[Component.PRINCIPAL])
     charge = ctx.to_fix(key, r.paid_on, extra=paid_before)
     plain = allocate(r.amount, [Debt(r.instalment_id, row[4], bal)], order, scope)

@@ -18,12 +18,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import F, Sum
 
 from saiken.catalog.models import LateChargeKind, ReceivableType
 from saiken.catalog.rules import rate_table, receivable_late_charge
-from saiken.core.allocation import Component
+from saiken.core.allocation import Component, parse_order
 from saiken.core.entries import Kind
 from saiken.core.late_charge import LateCharge, MissingRate, RateTable
 from saiken.ledger.models import Entry, Instalment
@@ -38,7 +39,12 @@ def charges_late(r: ReceivableType) -> bool:
 
 def interest_first(r: ReceivableType) -> bool:
     """Does the allocation order meet the late charge before the principal (民法489条)?"""
-    order = list(r.order)
+    return _interest_first(r.allocation_order)
+
+
+@lru_cache(maxsize=64)
+def _interest_first(allocation_order: str) -> bool:
+    order = list(parse_order(allocation_order))
     return order.index(Component.LATE_CHARGE) < order.index(Component.PRINCIPAL)
 
 

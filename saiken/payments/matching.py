@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, parse_barcode, slip_of
+from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, slip_of
 from saiken.core.formats import PaymentRecord
 from saiken.demands.models import DemandLine
+from saiken.ledger.bulk import select_in
 from saiken.ledger.models import Instalment
 
 CHUNK = 5000
@@ -45,12 +46,10 @@ def _instalment_key(r: PaymentRecord) -> int | None:
 
 def _slip(r: PaymentRecord) -> tuple[str, int] | None:
     raw = r.match.get("barcode", "")
-    if not raw:
+    if len(raw) != 44:
         return None
-    try:
-        return slip_of(parse_barcode(raw).free)
-    except ValueError:
-        return None
+    # The codec has checked the barcode (check digit included); the free field is 9–29.
+    return slip_of(raw[8:29])
 
 
 def _notice(r: PaymentRecord) -> str | None:
@@ -86,7 +85,7 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
     existing: set[int] = set()
     ids = sorted(set(wanted_ids.values()))
     for start in range(0, len(ids), CHUNK):
-        existing.update(Instalment.objects.filter(id__in=ids[start:start + CHUNK]).values_list("id", flat=True))
+        existing.update(i for (i,) in select_in(Instalment, ("id",), "id", ids[start:start + CHUNK], ordered=False))
     demand_lines: dict[int, list[int]] = defaultdict(list)
     demand_ids = sorted(set(wanted_demands.values()))
     for start in range(0, len(demand_ids), CHUNK):

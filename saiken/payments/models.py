@@ -104,7 +104,7 @@ class ReceivedPayment(models.Model):
     line = models.PositiveIntegerField("行")
     format = models.CharField("形式", max_length=30, choices=Format.choices)
     key = models.CharField("レコードキー", max_length=200)
-    status = models.CharField("状態", max_length=20, choices=Status.choices, db_index=True)
+    status = models.CharField("状態", max_length=20, choices=Status.choices)
     amount = models.BigIntegerField("金額")
     paid_on = models.DateField("納付日")
     booked_on = models.DateField("収納日（会計日）", null=True, blank=True)
@@ -112,21 +112,25 @@ class ReceivedPayment(models.Model):
     match = models.JSONField("照合キー", default=dict)
     result_code = models.CharField("振替結果コード", max_length=4, blank=True)
     extra = models.JSONField("その他", default=dict, blank=True)
-    instalment = models.ForeignKey(Instalment, null=True, blank=True, on_delete=models.PROTECT, related_name="received", verbose_name="調定")
+    # Indexed by (instalment, status) below; a 200,000-record file pays for every index.
+    instalment = models.ForeignKey(Instalment, null=True, blank=True, on_delete=models.PROTECT, related_name="received", verbose_name="調定", db_index=False)
     demand_id = models.BigIntegerField("督促状", null=True, blank=True)
-    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="収納")
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="収納", db_index=False)
     reason = models.CharField("理由", max_length=200, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     resolved_at = models.DateTimeField("処理日時", null=True, blank=True)
 
     class Meta:
         verbose_name = "収納データ"
         verbose_name_plural = "収納データ"
         constraints = [
-            models.UniqueConstraint(fields=["format", "key"], name="received_payment_once"),
+            # key first: the import looks records up by key alone (then checks the format).
+            models.UniqueConstraint(fields=["key", "format"], name="received_payment_once"),
         ]
         indexes = [
             models.Index(fields=["instalment", "status"], name="received_instalment"),
+            # The reconciliation queue: only the few records waiting for a clerk.
+            models.Index(fields=["status"], name="received_waiting", condition=models.Q(status__in=["unmatched", "ambiguous"])),
         ]
 
     def __str__(self):

@@ -18,8 +18,8 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("target", choices=["ledger", "demands", "pdf"],
-                            help="計測対象: ledger（収納の一括計上・収納率表）、demands（督促状の発付とPDF）、pdf（督促状PDFのみ、DB不要）")
+        parser.add_argument("target", choices=["ledger", "demands", "import", "pdf"],
+                            help="計測対象: ledger（収納の一括計上・収納率表）、demands（督促状の発付とPDF）、import（20万件の収納データファイルの取込・消込）、pdf（督促状PDFのみ、DB不要）")
         parser.add_argument("--pages", type=int, default=2000, help="pdf: 生成するページ数")
         parser.add_argument("--scale", choices=list(SCALES), default="S")
         parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite",
@@ -37,6 +37,8 @@ class Command(BaseCommand):
             from saiken.documents.bench import run as pdf_bench
 
             result = pdf_bench(opts["pages"])
+        elif opts["worker"] and opts["target"] == "import":
+            result = bench.measure_import(payments=opts["payments"], seed=opts["seed"], as_of=opts["as_of"])
         elif opts["worker"] and opts["target"] == "demands":
             result = bench.measure_demands(as_of=opts["as_of"])
         elif opts["worker"]:

@@ -1,0 +1,63 @@
+"""Names as banks take them: half-width katakana (JIS X 0201) in 全銀協 files.
+
+A bank matches a depositor by the registered kana name, written with only the
+single-byte characters of JIS X 0201: no small kana, the long mark as `-`,
+dakuten/handakuten as separate bytes. Kanji cannot be converted: the caller
+must hold a kana reading.
+"""
+
+from __future__ import annotations
+
+import jaconv
+
+# Small kana are never allowed in bank names (ｯ → ﾂ, ｬ → ﾔ …).
+_SMALL_TO_LARGE = str.maketrans("ｧｨｩｪｫｯｬｭｮ", "ｱｲｳｴｵﾂﾔﾕﾖ")
+
+# Full-width kana that have no half-width form: map them to the kana banks
+# register instead, before z2h (which would leave them full-width).
+_NO_HALF_WIDTH = str.maketrans({"ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ", "ヰ": "イ", "ヱ": "エ"})
+
+# The long mark and the dashes people type for it all become the hyphen.
+_DASHES = str.maketrans(dict.fromkeys("ｰ\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+_MARKS = "ﾞﾟ"
+_ALLOWED = frozenset(
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ ()-./,"
+    + "".join(chr(c) for c in range(0xFF66, 0xFFA0))  # ｦ … ﾟ (ｰ is gone by now)
+) - frozenset("ｧｨｩｪｫｯｬｭｮｰ")
+
+
+def bank_kana(name: str, width: int | None = None) -> str:
+    """The half-width kana bank files require, cut to `width` bytes if given.
+
+    Accepts full-width or half-width katakana, hiragana, full-width digits and
+    letters and spaces. Raises ValueError naming the first character that cannot
+    be written (kanji, ・, symbols …). Every allowed character is one byte in
+    cp932, so `width` counts characters.
+    """
+    pieces = []
+    for ch in name:  # one character at a time, so an error names what the user typed
+        piece = jaconv.hira2kata(ch).translate(_NO_HALF_WIDTH)
+        piece = jaconv.z2h(piece, kana=True, ascii=True, digit=True)
+        piece = piece.translate(_SMALL_TO_LARGE).translate(_DASHES).upper()
+        if not all(c in _ALLOWED for c in piece):
+            raise ValueError(f"{_show(ch)}は銀行に送るカナ名に使えない文字です（{name}）: {_hint(ch)}")
+        pieces.append(piece)
+    text = "".join(pieces)
+    if width is not None and len(text) > width:
+        cut = text[:width]
+        # A ﾞ or ﾟ left behind would turn ｶﾞ into ｶ: drop the kana with its mark.
+        if text[width] in _MARKS:
+            cut = cut[:-1]
+        text = cut
+    return text
+
+
+def _show(ch: str) -> str:
+    return f"「{ch}」" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
+
+
+def _hint(ch: str) -> str:
+    if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々":
+        return "漢字は書けません。カナの読みで入力してください"
+    return "使えるのは半角カナ・英大文字・数字・空白と ( ) - . / , です"
