@@ -312,8 +312,8 @@ def test_the_debtor_page_costs_the_same_queries_for_1_or_20_instalments(client, 
     assert one == twenty
     # session, user, debtor, identifiers, contacts, instalments (with demands), entries+payments;
     # then the accrued late charges: receivables, rates, principal paid, overpaid excess,
-    # charges fixed, 指定期限, deferments.
-    with django_assert_max_num_queries(14):
+    # charges fixed, 指定期限, deferments; store payments awaiting confirmation and failed debits.
+    with django_assert_max_num_queries(15):
         client.get(url)
 
 

@@ -160,3 +160,12 @@ def test_command_json(owed, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_payments", str(path), "--format", "conveni", "--json", stdout=out)
     assert json.loads(out.getvalue())["status"] == "rejected"
+
+
+def test_the_debtor_page_shows_a_preliminary_payment_at_once(client, django_user_model, owed, hanako):
+    from django.urls import reverse
+
+    take(row("01", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000), 20_000), name="sokuho.csv")
+    client.force_login(django_user_model.objects.create_user("clerk"))
+    html = client.get(reverse("debtor", args=[hanako.pk])).content.decode()
+    assert "コンビニで納付済（速報 令和8年5月20日 20,000円、確報待ち）" in html

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -25,6 +26,7 @@ from saiken.core.entries import ASSESSED_SIGN, COLLECTED_SIGN, WRITTEN_OFF_SIGN,
 from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
+from saiken.payments.models import ReceivedPayment
 
 PAGE_SIZE = 50
 _SPACES = re.compile(r"\s+")  # after NFKC, the ideographic space is a plain space
@@ -195,9 +197,16 @@ def debtor(request, pk: int):
     )
     as_of = _as_of(request.GET.get("as_of"))
     accrued = accrued_late_charges(instalments, as_of)
+    # Store payments reported but not yet confirmed, and failed debits: visible at once.
+    pending: dict[int, list[ReceivedPayment]] = defaultdict(list)
+    for r in ReceivedPayment.objects.filter(
+        instalment__debtor=d, status__in=[ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED]
+    ).order_by("paid_on", "id"):
+        pending[r.instalment_id].append(r)
     for i in instalments:
         i.accrued = accrued.get(i.id)
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
+        i.pending = pending.get(i.id, [])
     groups, total = _grouped(instalments)
     return render(request, "web/debtor.html", {
         "debtor": d, "groups": groups, "total": total, "as_of": as_of,
