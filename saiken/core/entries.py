@@ -29,6 +29,7 @@ class Kind(StrEnum):
     TRANSFER_IN = "transfer_in"  # 充当（受入）
     OVERPAYMENT = "overpayment"  # 過誤納金への振替
     REFUND = "refund"  # 還付
+    REFUND_RETURNED = "refund_returned"  # 還付金の返戻（振込不能で戻った還付金を再び保管）
     TRANSFER_OUT = "transfer_out"  # 充当（払出）
     WRITE_OFF = "write_off"  # 不納欠損
 
@@ -41,6 +42,7 @@ KIND_LABELS = {
     Kind.TRANSFER_IN: "充当受入",
     Kind.OVERPAYMENT: "過誤納",
     Kind.REFUND: "還付",
+    Kind.REFUND_RETURNED: "還付返戻",
     Kind.TRANSFER_OUT: "充当払出",
     Kind.WRITE_OFF: "不納欠損",
 }
@@ -60,12 +62,14 @@ BALANCE_SIGN = {
     Kind.TRANSFER_IN: -1,
     Kind.OVERPAYMENT: +1,
     Kind.REFUND: 0,
+    Kind.REFUND_RETURNED: 0,
     Kind.TRANSFER_OUT: 0,
     Kind.WRITE_OFF: -1,
 }
 OVERPAID_SIGN = {
     Kind.OVERPAYMENT: +1,
     Kind.REFUND: -1,
+    Kind.REFUND_RETURNED: +1,
     Kind.TRANSFER_OUT: -1,
 }
 ASSESSED_SIGN = {Kind.ASSESSMENT: +1, Kind.INCREASE: +1, Kind.DECREASE: -1}

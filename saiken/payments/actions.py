@@ -199,3 +199,25 @@ def _write(name: str, data: bytes) -> Path:
 
 def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def refund_returned(refund: Refund, *, on: date, reason: str, user=None) -> Refund:
+    """組戻し: a refund the bank could not pay came back; the money is held as 過誤納金 again,
+    to be refunded to a corrected account or transferred."""
+    from saiken.core.entries import Kind
+    from saiken.ledger.booking import book
+    from saiken.ledger.models import Entry
+
+    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    if refund.status != Refund.Status.SENT:
+        raise LedgerError(f"この還付は{refund.get_status_display()}のため返戻にできません。", "status")
+    if not reason.strip():
+        raise LedgerError("返戻の理由を入力してください。", "reason")
+    i = Instalment.objects.select_for_update().get(pk=refund.instalment_id)
+    book([Entry(instalment=i, kind=Kind.REFUND_RETURNED, amount=refund.amount, booked_on=on, memo=f"還付返戻: {reason}"[:200], created_by=_user(user))],
+         {i.id: (i.receivable_id, i.fiscal_year)})
+    refund.status = Refund.Status.RETURNED
+    refund.save(update_fields=["status"])
+    audit.record(user=user, action="payments.refund_returned", target=refund, debtor_id=i.debtor_id, summary=f"還付 {refund.amount:,}円が返戻（{reason}）")
+    return refund

@@ -14,4 +14,5 @@ urlpatterns = [
     path("overpaid/<int:pk>/", payments.settle, name="payment_settle"),
     path("refunds/file/", payments.refund_file, name="payment_refund_file"),
     path("refunds/<int:pk>/file/", payments.refund_download, name="payment_refund_download"),
+    path("refunds/<int:pk>/returned/", payments.refund_returned, name="payment_refund_returned"),
 ]

@@ -96,3 +96,20 @@ def test_overpayment_transferred_then_refunded_to_the_debit_account(client, cler
     data = b"".join(client.get(reverse("payment_refund_download", args=[refund.pk])).streaming_content)
     records = data.split(b"\r\n") if b"\r\n" in data else [data[i:i + 120] for i in range(0, len(data), 120)]
     assert records[0][:3] == b"121" and b"\xbb\xc4\xb3 \xca\xc5\xba" in data  # ｻﾄｳ ﾊﾅｺ in Shift_JIS half-width
+
+
+def test_a_returned_refund_is_held_again(clerk, hanako, nursery_fee, nursery, settings, tmp_path):
+    from saiken.ledger.verify import balance_differences, summary_differences
+    from saiken.payments import actions
+
+    settings.SAIKEN_DOCUMENT_DIR = tmp_path
+    record_payment(debtor=hanako, receivable=nursery_fee, amount=23_000, paid_on=date(2026, 5, 20), instalment=nursery)
+    refund = actions.decide_refund(nursery, on=date(2026, 6, 1), bank_code="0001", branch_code="001", account_number="1111111", holder_kana="ｻﾄｳ ﾊﾅｺ", user=clerk)
+    with pytest.raises(Exception, match="返戻にできません"):
+        actions.refund_returned(refund, on=date(2026, 6, 20), reason="口座解約", user=clerk)
+    actions.export_refunds(transfer_date=date(2026, 6, 10), user=clerk)
+    actions.refund_returned(refund, on=date(2026, 6, 20), reason="口座解約", user=clerk)
+    nursery.refresh_from_db()
+    refund.refresh_from_db()
+    assert (refund.status, nursery.overpaid) == ("returned", 3_000)
+    assert list(balance_differences()) == [] and list(summary_differences()) == []

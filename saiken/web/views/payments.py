@@ -196,3 +196,15 @@ def refund_download(request, pk: int):
     if not refund.transfer_file or not Path(refund.transfer_file).exists():
         raise Http404("振込データがありません。")
     return FileResponse(open(refund.transfer_file, "rb"), as_attachment=True, filename=Path(refund.transfer_file).name)
+
+
+@login_required
+@require_POST
+def refund_returned(request, pk: int):
+    refund = get_object_or_404(Refund, pk=pk)
+    try:
+        actions.refund_returned(refund, on=timezone.localdate(), reason=request.POST.get("reason", ""), user=request.user)
+        messages.success(request, f"還付 {refund.amount:,}円を返戻として過誤納金に戻しました。")
+    except LedgerError as e:
+        messages.error(request, e.message)
+    return redirect("payment_overpaid")
