@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "saiken.payments",
     "saiken.prescription",
     "saiken.relief",
+    "saiken.staff",
+    "saiken.cases",
+    "saiken.goals",
     "saiken.demo",
     "saiken.web",
 ]

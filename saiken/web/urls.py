@@ -19,5 +19,8 @@ urlpatterns = [
     path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
     path("payments/", include("saiken.web.urls_payments")),
     path("relief/", include("saiken.web.urls_relief")),
+    path("cases/", include("saiken.web.urls_cases")),
+    path("matching/", include("saiken.web.urls_matching")),
+    path("goals/", include("saiken.web.urls_goals")),
     path("prescription/", include("saiken.web.urls_prescription")),
 ]

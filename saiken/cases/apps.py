@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "saiken.cases"
+    verbose_name = "滞納整理"

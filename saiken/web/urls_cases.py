@@ -1,0 +1,3 @@
+"""Screens (filled in by the work on this area)."""
+
+urlpatterns: list = []
