@@ -37,3 +37,18 @@ def taro(db):
 def hanako(db):
     return Debtor.objects.create(name="佐藤 花子", name_kana="サトウ ハナコ", birth_date=date(1985, 2, 14), address="新潟市北区葛塚3197")
 
+
+
+def staff(user, role: str = "admin", department: str | None = None):
+    """Give a test user a place in the city: a role, and a department by its code.
+
+    Screen tests that are not about access use role "admin" (システム管理者: sees every
+    receivable); the access tests give clerks a department (e.g. "hoiku" for 保育課).
+    """
+    from saiken.catalog.models import Department
+    from saiken.staff.models import StaffProfile
+
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"role": role, "department": Department.objects.get(code=department) if department else None}
+    )
+    return user

@@ -11,6 +11,7 @@ from django.db import connections
 from saiken.catalog.models import ReceivableType
 from saiken.debtors.actions import register_debtor
 from saiken.ledger import actions
+from tests.conftest import staff
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI sets SAIKEN_REQUIRE_BROWSER=1, so a missing browser fails there instead of skipping.
@@ -50,7 +51,7 @@ def test_a_clerk_finds_a_debtor_and_reads_the_report(live_server, browser, djang
 
 
 def walk(live_server, browser, django_user_model):
-    django_user_model.objects.create_user("clerk", password="pass-1234")
+    staff(django_user_model.objects.create_user("clerk", password="pass-1234"))
     city_tax = ReceivableType.objects.get(code="city_tax")
     taro = register_debtor(name="山田 太郎", name_kana="ヤマダ タロウ", birth_date=date(1970, 5, 1), address="新潟市中央区")
     i = actions.assess(debtor=taro, receivable=city_tax, fiscal_year=2024, instalment_no=1, nominal_due=date(2024, 6, 30),

@@ -30,6 +30,7 @@ from saiken.ledger.models import Instalment
 from saiken.web.templatetags.saiken_tags import fy, pct, pt, wareki, yen
 from saiken.web.views.debtors import SearchKeys
 from saiken.web.views.reports import default_year
+from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +67,14 @@ def city(db):
 
 @pytest.fixture
 def clerk(client, django_user_model):
-    user = django_user_model.objects.create_user("clerk", password="pass-1234", last_name="窓口", first_name="一郎")
+    user = staff(django_user_model.objects.create_user("clerk", password="pass-1234", last_name="窓口", first_name="一郎"))
     client.force_login(user)
     return user
 
 
 @pytest.fixture
 def boss(client, django_user_model):
-    user = django_user_model.objects.create_user("boss", password="pass-1234", is_staff=True)
+    user = staff(django_user_model.objects.create_user("boss", password="pass-1234", is_staff=True))
     client.force_login(user)
     return user
 
@@ -128,7 +129,7 @@ def test_every_page_requires_login(client, city):
 
 
 def test_login_page_renders_and_logs_in(client, django_user_model):
-    django_user_model.objects.create_user("clerk", password="pass-1234")
+    staff(django_user_model.objects.create_user("clerk", password="pass-1234"))
     html = page(client, "login")
     assert "ログイン" in html and "新潟市" in html and "ユーザー名" in html and "パスワード" in html
     response = client.post(reverse("login"), {"username": "clerk", "password": "wrong"})
@@ -264,7 +265,8 @@ def test_search_costs_the_same_queries_for_one_result_or_a_full_page(client, cle
                        amount=1_000 + n, assessed_on=date(2024, 6, 1))
     many = count_queries(client, url)
     assert one == many
-    with django_assert_max_num_queries(6):  # session, user, receivables, count, page, balances
+    # session, user, staff profile, receivables the user may see, receivables, count, page, balances
+    with django_assert_max_num_queries(9):
         html = page(client, "debtor_search", q="ヤマダ", page=2)
     assert "81件中 51〜81件目" in html
 
@@ -312,8 +314,9 @@ def test_the_debtor_page_costs_the_same_queries_for_1_or_20_instalments(client, 
     assert one == twenty
     # session, user, debtor, identifiers, contacts, instalments (with demands), entries+payments;
     # then the accrued late charges: receivables, rates, principal paid, overpaid excess,
-    # charges fixed, 指定期限, deferments; store payments awaiting confirmation and failed debits.
-    with django_assert_max_num_queries(15):
+    # charges fixed, 指定期限, deferments; store payments awaiting confirmation and failed debits;
+    # the staff profile, the receivables the user may see, those hidden, the audit row.
+    with django_assert_max_num_queries(19):
         client.get(url)
 
 

@@ -11,7 +11,16 @@ def record(*, user, action: str, target=None, debtor_id: int | None = None, summ
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=target.pk if target is not None else None,
-        debtor_id=debtor_id if debtor_id is not None else getattr(target, "debtor_id", None),
+        debtor_id=debtor_id if debtor_id is not None else _debtor_of(target),
         summary=summary[:300],
         detail=detail or {},
     )
+
+
+def _debtor_of(target) -> int | None:
+    """The debtor an audited object concerns: itself if it is one, else its debtor_id."""
+    if target is None:
+        return None
+    if target._meta.label_lower == "debtors.debtor":
+        return target.pk
+    return getattr(target, "debtor_id", None)

@@ -191,7 +191,7 @@ def summary_by_receivable(run: DemandRun) -> list[dict]:
     """A run's demands per receivable: notices, instalments, principal, fees, late ones."""
     return list(
         DemandLine.objects.filter(demand__run=run)
-        .values("demand__receivable__number", "demand__receivable__name")
+        .values("demand__receivable_id", "demand__receivable__number", "demand__receivable__name")
         .annotate(lines=Count("id"), demands=Count("demand", distinct=True), principal=Sum("principal"), late=Count("id", filter=Q(on_time=False)))
         .order_by("demand__receivable__number")
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django import forms
 
-from saiken.payments.models import DebitRun, DirectDebitMandate, ImportMapping, PaymentImport, Refund
+from saiken.payments.models import AssessmentImport, DebitRun, DirectDebitMandate, ImportMapping, PaymentImport, Refund
 
 
 class MappingForm(forms.ModelForm):
@@ -71,4 +71,5 @@ class PaymentImportAdmin(admin.ModelAdmin):
 
 
 admin.site.register(DebitRun)
+admin.site.register(AssessmentImport)
 admin.site.register(Refund)

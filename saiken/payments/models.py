@@ -206,3 +206,39 @@ class Refund(models.Model):
         verbose_name = "還付"
         verbose_name_plural = "還付"
         constraints = [models.CheckConstraint(name="refund_positive", condition=models.Q(amount__gt=0))]
+
+
+class AssessmentImport(models.Model):
+    """調定データ取込: one file of assessments from another system, taken whole or refused whole.
+
+    The instalments themselves live in the ledger; this is the history a clerk checks
+    (what was taken, by whom, how much, and every error of a refused file).
+    """
+
+    class Status(models.TextChoices):
+        POSTED = "posted", "取込済"
+        REJECTED = "rejected", "エラーにより取込中止"
+
+    mapping = models.ForeignKey(ImportMapping, on_delete=models.PROTECT, related_name="+", verbose_name="取込レイアウト")
+    filename = models.CharField("ファイル名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("サイズ（バイト）", default=0)
+    status = models.CharField("状態", max_length=20, choices=Status.choices)
+    imported_at = models.DateTimeField("取込日時", auto_now_add=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    records = models.PositiveIntegerField("調定件数", default=0)
+    amount = models.BigIntegerField("調定額合計", default=0)
+    debtors_created = models.PositiveIntegerField("新規登録の債務者", default=0)
+    errors = models.JSONField("エラー", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "調定データ取込"
+        verbose_name_plural = "調定データ取込"
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            # The same file is taken once; a refused file may be sent again once fixed.
+            models.UniqueConstraint(fields=["sha256"], condition=models.Q(status="posted"), name="assessment_import_file_once"),
+        ]
+
+    def __str__(self):
+        return f"調定データ {self.filename}"

@@ -53,21 +53,34 @@ def is_tax_staff(user) -> bool:
     return dep is not None and ReceivableType.objects.filter(department_id=dep, is_tax=True).exists()
 
 
-def visible_receivable_ids(user) -> set[int]:
-    """The receivables whose debts the user may see."""
+def may_view_debtors(user) -> bool:
+    """Committee members and auditors work with figures and the audit log, not with debtors."""
+    r = role(user)
+    return r is not None and r not in (Role.COMMITTEE, Role.AUDITOR)
+
+
+def visible_receivable_ids(user, debtor_id: int | None = None) -> frozenset[int]:
+    """The receivables whose debts the user may see (of one debtor, if given: a tax
+    disclosure recorded for that debtor adds the tax receivables)."""
     if sees_everything(user):
-        return set(ReceivableType.objects.values_list("id", flat=True))
+        return frozenset(ReceivableType.objects.values_list("id", flat=True))
+    if not may_view_debtors(user):
+        return frozenset()
     dep = department_id(user)
     if dep is None:
-        return set()
-    return set(ReceivableType.objects.filter(department_id=dep).values_list("id", flat=True))
+        return frozenset()
+    own = set(ReceivableType.objects.filter(department_id=dep).values_list("id", flat=True))
+    if debtor_id is not None and may_see_tax(user, debtor_id):
+        own |= set(ReceivableType.objects.filter(is_tax=True).values_list("id", flat=True))
+    return frozenset(own)
 
 
 def receivable_filter(user, field: str = "receivable") -> Q:
-    """A Q limiting rows with a receivable to those the user may see."""
+    """A Q limiting rows with a receivable to those the user may see (lists: no per-debtor
+    disclosure applies; a debtor's own page adds it)."""
     if sees_everything(user):
         return Q()
-    return Q(**{f"{field}_id__in": visible_receivable_ids(user)})
+    return Q(**{f"{field}_id__in": sorted(visible_receivable_ids(user))})
 
 
 def may_see_tax(user, debtor_id: int, on: date | None = None) -> bool:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("demands/runs/<int:pk>/pdf/", demands.document, name="demand_run_pdf"),
     path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
     path("payments/", include("saiken.web.urls_payments")),
+    path("assessments/", include("saiken.web.urls_assessments")),
     path("relief/", include("saiken.web.urls_relief")),
     path("cases/", include("saiken.web.urls_cases")),
     path("matching/", include("saiken.web.urls_matching")),

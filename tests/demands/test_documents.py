@@ -15,6 +15,7 @@ from saiken.demands.actions import issue_demands
 from saiken.demands.documents import notices, render_run
 from saiken.demands.models import DemandRun, DocumentStatus
 from saiken.ledger.actions import assess
+from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_screen_renders_and_serves_the_pdf(client, django_user_model, run, monke
     from saiken.web.views import demands
 
     monkeypatch.setattr(demands, "in_background", lambda work, name: work())
-    client.force_login(django_user_model.objects.create_user("clerk"))
+    client.force_login(staff(django_user_model.objects.create_user("clerk")))
     page = client.get(reverse("demand_run", args=[run.pk])).content.decode()
     assert 'id="render-pdf"' in page
     client.post(reverse("demand_run_render", args=[run.pk]))

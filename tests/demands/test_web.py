@@ -14,6 +14,7 @@ from saiken.demands.actions import issue_demands
 from saiken.demands.compliance import share_table
 from saiken.demands.models import DemandLine, DemandRun
 from saiken.ledger.actions import assess
+from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 5, 15)
@@ -21,7 +22,7 @@ AS_OF = date(2026, 5, 15)
 
 @pytest.fixture
 def clerk(client, django_user_model):
-    user = django_user_model.objects.create_user("clerk", password="pass-1234", last_name="督促", first_name="一郎")
+    user = staff(django_user_model.objects.create_user("clerk", password="pass-1234", last_name="督促", first_name="一郎"))
     client.force_login(user)
     return user
 

@@ -20,6 +20,7 @@ from saiken.ledger.actions import assess
 from saiken.ledger.verify import balance_differences, summary_differences
 from saiken.payments.imports import ImportRefused, import_payments
 from saiken.payments.models import PaymentImport, ReceivedPayment
+from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 Status = ReceivedPayment.Status
@@ -166,6 +167,6 @@ def test_the_debtor_page_shows_a_preliminary_payment_at_once(client, django_user
     from django.urls import reverse
 
     take(row("01", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000), 20_000), name="sokuho.csv")
-    client.force_login(django_user_model.objects.create_user("clerk"))
+    client.force_login(staff(django_user_model.objects.create_user("clerk")))
     html = client.get(reverse("debtor", args=[hanako.pk])).content.decode()
     assert "コンビニで納付済（速報 令和8年5月20日 20,000円、確報待ち）" in html

@@ -15,13 +15,14 @@ from saiken.core.conveni import SLIP_INSTALMENT
 from saiken.ledger.actions import assess, record_payment
 from saiken.payments.models import DirectDebitMandate, PaymentImport, ReceivedPayment, Refund
 from tests.payments.test_conveni_import import csv_file, row, slip
+from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def clerk(client, django_user_model):
-    user = django_user_model.objects.create_user("clerk", last_name="収納", first_name="一郎")
+    user = staff(django_user_model.objects.create_user("clerk", last_name="収納", first_name="一郎"))
     client.force_login(user)
     return user
 

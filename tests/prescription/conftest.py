@@ -16,6 +16,7 @@ from saiken.catalog.models import ReceivableType
 from saiken.demands.models import Demand, DemandLine, DemandRun
 from saiken.ledger import actions
 from saiken.ledger.models import Instalment
+from tests.conftest import staff
 
 
 def demand(instalment: Instalment, issued_on: date) -> DemandLine:
@@ -68,4 +69,4 @@ def cast(nursery_2020, nhi_2022, hospital_2019):
 
 @pytest.fixture
 def clerk_user(django_user_model):
-    return django_user_model.objects.create_user("clerk", password="pass-1234", last_name="窓口", first_name="一郎")
+    return staff(django_user_model.objects.create_user("clerk", password="pass-1234", last_name="窓口", first_name="一郎"))

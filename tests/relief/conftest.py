@@ -14,15 +14,16 @@ from django.contrib.auth.models import Permission
 
 from saiken.ledger import actions as ledger
 from saiken.relief import actions
+from tests.conftest import staff
 
 
 @pytest.fixture
 def clerk(django_user_model):
-    return django_user_model.objects.create_user("clerk", last_name="窓口", first_name="一郎")
+    return staff(django_user_model.objects.create_user("clerk", last_name="窓口", first_name="一郎"))
 
 
 def _decider(django_user_model, username, last, first):
-    user = django_user_model.objects.create_user(username, last_name=last, first_name=first)
+    user = staff(django_user_model.objects.create_user(username, last_name=last, first_name=first))
     user.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision", content_type__app_label="relief"))
     return django_user_model.objects.get(pk=user.pk)  # fresh: the permission cache is per instance
 

@@ -18,15 +18,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Replace, Upper
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.entries import ASSESSED_SIGN, COLLECTED_SIGN, WRITTEN_OFF_SIGN, Kind
 from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
 from saiken.payments.models import ReceivedPayment
+from saiken.staff import access
 
 PAGE_SIZE = 50
 _SPACES = re.compile(r"\s+")  # after NFKC, the ideographic space is a plain space
@@ -97,8 +100,9 @@ def matching(debtors: QuerySet, q: str) -> QuerySet:
     )
 
 
-def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None) -> dict[int, int]:
-    instalments = Instalment.objects.filter(debtor_id__in=debtor_ids)
+def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None, visible: frozenset[int]) -> dict[int, int]:
+    """What each debtor still owes, of the receivables the user may see."""
+    instalments = Instalment.objects.filter(debtor_id__in=debtor_ids, receivable_id__in=visible)
     if receivable is not None:
         instalments = instalments.filter(receivable=receivable)
     rows = (
@@ -113,7 +117,10 @@ def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None) -> 
 def search(request):
     q = request.GET.get("q", "").strip()
     code = request.GET.get("receivable", "")
-    receivables = list(ReceivableType.objects.order_by("number").only("code", "name", "number"))
+    if not access.may_view_debtors(request.user):
+        raise PermissionDenied("債務者の情報を閲覧する権限がありません。")
+    visible = access.visible_receivable_ids(request.user)
+    receivables = list(ReceivableType.objects.filter(id__in=visible).order_by("number").only("code", "name", "number"))
     receivable = next((r for r in receivables if r.code == code), None)
     context = {"q": q, "receivables": receivables, "receivable": receivable, "searched": bool(q or receivable)}
     if context["searched"]:
@@ -123,7 +130,7 @@ def search(request):
             debtors = debtors.filter(Exists(Instalment.objects.filter(debtor=OuterRef("pk"), receivable=receivable)))
         page = Paginator(debtors, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
-        balances = _open_balances([d.id for d in rows], receivable)
+        balances = _open_balances([d.id for d in rows], receivable, access.visible_receivable_ids(request.user))
         for d in rows:
             d.open_balance = balances.get(d.id, 0)
         context.update(page=page, rows=rows)
@@ -189,8 +196,13 @@ def debtor(request, pk: int):
         ),
         pk=pk,
     )
+    if not access.may_view_debtors(request.user):
+        raise PermissionDenied("債務者の情報を閲覧する権限がありません。")
+    visible = access.visible_receivable_ids(request.user, d.pk)
+    audit.record(user=request.user, action="debtor.view", target=d, summary=f"{d.name} の債務者ページを閲覧")
+    hidden = Instalment.objects.filter(debtor=d).exclude(receivable_id__in=visible).values("receivable_id").distinct().count()
     instalments = list(
-        Instalment.objects.filter(debtor=d)
+        Instalment.objects.filter(debtor=d, receivable_id__in=visible)
         .select_related("receivable", "demand_line__demand")
         .prefetch_related(Prefetch("entries", queryset=Entry.objects.select_related("payment").order_by("booked_on", "id")))
         .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
@@ -200,7 +212,7 @@ def debtor(request, pk: int):
     # Store payments reported but not yet confirmed, and failed debits: visible at once.
     pending: dict[int, list[ReceivedPayment]] = defaultdict(list)
     for r in ReceivedPayment.objects.filter(
-        instalment__debtor=d, status__in=[ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED]
+        instalment__debtor=d, instalment__receivable_id__in=visible, status__in=[ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED]
     ).order_by("paid_on", "id"):
         pending[r.instalment_id].append(r)
     for i in instalments:
@@ -209,7 +221,7 @@ def debtor(request, pk: int):
         i.pending = pending.get(i.id, [])
     groups, total = _grouped(instalments)
     return render(request, "web/debtor.html", {
-        "debtor": d, "groups": groups, "total": total, "as_of": as_of,
+        "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
     })
 

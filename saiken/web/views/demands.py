@@ -19,6 +19,7 @@ from saiken.demands import compliance
 from saiken.demands.actions import candidates, issue_demands, summary_by_receivable
 from saiken.demands.models import DemandRun, DocumentStatus
 from saiken.ledger.errors import LedgerError
+from saiken.staff import access
 
 
 def _date(raw: str | None, default: date | None = None) -> date | None:
@@ -62,6 +63,7 @@ def runs(request):
     receivable_id = _int(request.GET.get("receivable"))
     pending = candidates(as_of=as_of, due_on=due_on, receivable_ids=[receivable_id] if receivable_id else None)
     return render(request, "web/demand_runs.html", {
+        "sees_all": access.sees_everything(request.user),
         "runs": DemandRun.objects.select_related("created_by")[:50],
         "as_of": as_of, "due_on": due_on, "receivable_id": receivable_id,
         "receivables": ReceivableType.objects.filter(active=True),
@@ -72,9 +74,12 @@ def runs(request):
 @login_required
 def run(request, pk: int):
     run = get_object_or_404(DemandRun.objects.select_related("created_by"), pk=pk)
-    demands = run.demand_set.select_related("debtor", "receivable").order_by("number")[:100]
+    demands = run.demand_set.filter(access.receivable_filter(request.user)).select_related("debtor", "receivable").order_by("number")[:100]
+    # A department sees its own receivables' lines; the run's totals only who sees them all.
+    visible = access.visible_receivable_ids(request.user)
+    summary = [s for s in summary_by_receivable(run) if s["demand__receivable_id"] in visible]
     return render(request, "web/demand_run.html", {
-        "run": run, "summary": summary_by_receivable(run), "demands": demands,
+        "run": run, "summary": summary, "demands": demands, "sees_all": access.sees_everything(request.user),
         "rendering": run.document_status == DocumentStatus.RENDERING,
     })
 
@@ -129,6 +134,10 @@ def compliance_view(request):
     years = table.years[-5:] if not fiscal_year else table.years
     missing_count, past_count, missing = compliance.undemanded(as_of, receivable_id=receivable_id, department_id=department_id)
     late_count, late = compliance.late_demands(fiscal_year=fiscal_year, receivable_id=receivable_id, department_id=department_id)
+    # Counts are the department's figures; names and amounts only where the user may see them.
+    visible = access.visible_receivable_ids(request.user)
+    missing = [i for i in missing if i.receivable_id in visible]
+    late = [line for line in late if line.instalment.receivable_id in visible]
     return render(request, "web/demand_compliance.html", {
         "as_of": as_of, "table": table, "years": years,
         "rows": [(r, [r.years.get(y) for y in years]) for r in table.rows if r.total.due or r.total.pending],

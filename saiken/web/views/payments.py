@@ -21,6 +21,7 @@ from saiken.ledger.models import Instalment
 from saiken.payments import actions
 from saiken.payments.imports import ImportRefused, import_payments, preview
 from saiken.payments.models import Format, ImportMapping, PaymentImport, ReceivedPayment, Refund
+from saiken.staff import access
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -108,6 +109,9 @@ def import_detail(request, pk: int):
     if status in ReceivedPayment.Status.values:
         items = items.filter(status=status)
     page = Paginator(items, 100).get_page(request.GET.get("page"))
+    visible = access.visible_receivable_ids(request.user)
+    for r in page:  # a record of another department's debt shows without its debtor
+        r.shown = r.instalment is not None and r.instalment.receivable_id in visible
     return render(request, "web/payment_import.html", {"batch": batch, "page": page, "status": status, "statuses": ReceivedPayment.Status.choices})
 
 
@@ -150,16 +154,16 @@ def resolve(request, pk: int):
 
 @login_required
 def overpaid(request):
-    held = Instalment.objects.filter(overpaid__gt=0).select_related("debtor", "receivable").order_by("-overpaid", "id")
+    held = Instalment.objects.filter(access.receivable_filter(request.user), overpaid__gt=0).select_related("debtor", "receivable").order_by("-overpaid", "id")
     page = Paginator(held, 50).get_page(request.GET.get("page"))
-    refunds = Refund.objects.select_related("instalment", "instalment__debtor").order_by("-id")[:50]
+    refunds = Refund.objects.filter(access.receivable_filter(request.user, "instalment__receivable")).select_related("instalment", "instalment__debtor").order_by("-id")[:50]
     return render(request, "web/payment_overpaid.html", {"page": page, "refunds": refunds, "today": timezone.localdate()})
 
 
 @login_required
 @require_POST
 def settle(request, pk: int):
-    instalment = get_object_or_404(Instalment, pk=pk)
+    instalment = get_object_or_404(Instalment.objects.filter(access.receivable_filter(request.user)), pk=pk)
     today = timezone.localdate()
     try:
         if request.POST.get("action") == "transfer":

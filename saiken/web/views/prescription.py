@@ -7,14 +7,16 @@ the ledger is.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from saiken.catalog.models import Department
+from saiken.catalog.models import Department, ReceivableType
 from saiken.prescription.warnings import Row, proposals, warning_list, warning_months
+from saiken.staff import access
 
 MAX_MONTHS = 120
 
@@ -52,8 +54,11 @@ def warnings(request):
     department = request.GET.get("department", "")
     if department not in {d.code for d in departments}:
         department = ""
-    rows = warning_list(as_of, months=months, department=department or None)
+    # Only the receivables the user may see (DOMAIN.md §9); rows carry the receivable's number.
+    visible = set(ReceivableType.objects.filter(id__in=access.visible_receivable_ids(request.user)).values_list("number", flat=True))
+    rows = [r for r in warning_list(as_of, months=months, department=department or None) if r.receivable_number in visible]
     past = proposals(as_of, department=department or None)
+    past = type(past)(*([r for r in getattr(past, f.name) if r.receivable_number in visible] for f in fields(past)))
     context = {
         "as_of": as_of,
         "months": months,

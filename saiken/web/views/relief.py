@@ -27,6 +27,7 @@ from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.relief import actions, writeoff
 from saiken.relief.models import ReliefDecision, Status
+from saiken.staff import access
 
 PAGE_SIZE = 50
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -89,7 +90,10 @@ def _on(request) -> date:
 def decision_list(request):
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
-    decisions = ReliefDecision.objects.select_related("debtor", "receivable", "proposed_by", "approved_by").order_by("-proposed_at", "-id")
+    decisions = (
+        ReliefDecision.objects.filter(access.receivable_filter(request.user))
+        .select_related("debtor", "receivable", "proposed_by", "approved_by").order_by("-proposed_at", "-id")
+    )
     if status in Status.values:
         decisions = decisions.filter(status=status)
     if kind in set(ReliefKind):
@@ -108,7 +112,7 @@ def propose(request):
     if debtor is None:
         return render(request, "web/relief_propose.html", {"debtor": None})
     open_instalments = list(
-        Instalment.objects.filter(debtor=debtor)
+        Instalment.objects.filter(debtor=debtor, receivable_id__in=access.visible_receivable_ids(request.user, debtor.pk))
         .filter(Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0))
         .select_related("receivable")
         .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
@@ -173,7 +177,7 @@ def _effects(d: ReliefDecision) -> list[str]:
 @login_required
 def decision(request, pk: int):
     d = get_object_or_404(
-        ReliefDecision.objects.select_related("debtor", "receivable", "proposed_by", "approved_by"), pk=pk
+        ReliefDecision.objects.filter(access.receivable_filter(request.user)).select_related("debtor", "receivable", "proposed_by", "approved_by"), pk=pk
     )
     lines = list(d.lines.select_related("instalment__receivable").order_by("instalment__due_date", "instalment_id"))
     for line in lines:
@@ -259,6 +263,8 @@ def writeoff_candidates(request):
         return redirect(f"{reverse('relief_writeoff')}?as_of={as_of.isoformat()}")
     as_of = _as_of(request.GET.get("as_of"))
     result, rows = writeoff.preview(as_of)
+    visible = access.visible_receivable_ids(request.user)
+    rows = [r for r in rows if r[0].receivable_id in visible]  # (instalment, reason, date)
     return render(request, "web/relief_writeoff.html", {
         "as_of": as_of, "result": result, "rows": rows, "can_run": actions.can_decide(request.user),
     })
