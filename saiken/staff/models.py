@@ -57,3 +57,21 @@ class TaxDisclosure(models.Model):
     class Meta:
         verbose_name = "税情報の利用根拠"
         verbose_name_plural = "税情報の利用根拠"
+
+
+class ServiceCheck(models.Model):
+    """行政サービス利用制限の確認: a department asks whether an applicant is delinquent and
+    gets yes or no — never the details — with the applicant's consent recorded."""
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="service_checks", verbose_name="申請者")
+    service = models.CharField("申請された行政サービス", max_length=200)
+    consent = models.CharField("本人同意の記録（同意書番号など）", max_length=200)
+    delinquent = models.BooleanField("滞納あり")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="照会者")
+    asked_at = models.DateTimeField("照会日時", auto_now_add=True)
+    as_of = models.DateField("基準日")
+
+    class Meta:
+        verbose_name = "行政サービス利用制限の確認"
+        verbose_name_plural = "行政サービス利用制限の確認"
+        ordering = ["-asked_at"]
