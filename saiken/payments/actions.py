@@ -20,10 +20,6 @@ Status = ReceivedPayment.Status
 WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
 
 
-def reference(received: ReceivedPayment) -> str:
-    return f"{received.format}:{received.key}"[:100]
-
-
 @transaction.atomic
 def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> ReceivedPayment:
     """手動消込: a clerk names the instalment an unmatched record pays; it is posted now."""
@@ -33,7 +29,7 @@ def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> 
     posted = ledger.record_payment(
         debtor=instalment.debtor, receivable=instalment.receivable, amount=received.amount, paid_on=received.paid_on,
         booked_on=received.booked_on or received.paid_on, channel=received.channel, instalment=instalment,
-        reference=reference(received), user=_user(user),
+        user=_user(user),
     )
     received.status, received.instalment, received.payment = Status.RESOLVED, instalment, posted.payment
     received.resolved_by, received.resolved_at = _user(user), timezone.now()

@@ -39,8 +39,9 @@ from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImpor
 Status = ReceivedPayment.Status
 _FIELDS = (
     "import_batch_id", "line", "format", "key", "status", "amount", "paid_on", "booked_on", "channel", "match",
-    "result_code", "extra", "instalment_id", "demand_id", "payment_id", "reason",
+    "result_code", "extra", "instalment_id", "demand_id", "payment_id", "reason", "key_hash",
 )
+_PAYMENT = _FIELDS.index("payment_id")
 
 
 class ImportRefused(Exception):
@@ -114,10 +115,10 @@ def infer_debit_date(data: bytes, today: date | None = None) -> date:
 def preview(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None) -> Preview:
     """What an import would do, without writing anything."""
     parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
-    keys = [r.key for r in parsed.records]
+    hashes = sorted({key_hash(r.key) for r in parsed.records})
     already = set()
-    for start in range(0, len(keys), 5000):
-        already.update(ReceivedPayment.objects.filter(format=format, key__in=keys[start:start + 5000]).values_list("key", flat=True))
+    for start in range(0, len(hashes), 5000):
+        already.update(ReceivedPayment.objects.filter(format=format, key_hash__in=hashes[start:start + 5000]).values_list("key", flat=True))
     new = [r for r in parsed.records if r.key not in already]
     return Preview(parsed, match_records(new), already)
 
@@ -180,17 +181,24 @@ def _check_totals(parsed: ParsedFile) -> None:
 def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
     records = parsed.records
     fmt = batch.format
-    keys = [r.key for r in records]
-    known: dict[str, ReceivedPayment] = {}
+    hashes = {r.key: key_hash(r.key) for r in records}
+    values = sorted(set(hashes.values()))
     taken = [
-        pk for start in range(0, len(keys), 5000)
-        for pk, f in select_in(ReceivedPayment, ("id", "format"), "key", keys[start:start + 5000], ordered=False) if f == fmt
+        pk for start in range(0, len(values), 5000)
+        for pk, f in select_in(ReceivedPayment, ("id", "format"), "key_hash", values[start:start + 5000], ordered=False) if f == fmt
     ]
+    known: dict[str, ReceivedPayment] = {}
+    errors: list[FieldError] = []
+    by_hash = {h: k for k, h in hashes.items()}
     for start in range(0, len(taken), 5000):
         for rp in ReceivedPayment.objects.select_for_update().filter(pk__in=taken[start:start + 5000]):
+            mine = by_hash[rp.key_hash]
+            if rp.key != mine:  # two keys, one 64-bit hash: never seen, but never silently merged
+                line = next(r.line for r in records if r.key == mine)
+                errors.append(FieldError(line, "レコードキー", f"照合用ハッシュが取込済みの別レコード（取込番号 {rp.import_batch_id}）と衝突しました。システム管理者に連絡してください"))
+                continue
             known[rp.key] = rp
     counts: Counter = Counter()
-    errors: list[FieldError] = []
     in_file: dict[str, int] = {}  # key → index in `new`
     new: list[PaymentRecord] = []
     confirm: list[tuple[PaymentRecord, ReceivedPayment]] = []
@@ -225,21 +233,26 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
 
     matches = match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm])
     demand_lines = _demand_balances(matches)
+    # The record's key (unique per format) is what makes an import once-only; the ledger's
+    # payments need no reference of their own, and each request knows its record.
     requests: list[PaymentRequest] = []
-    rows: list[tuple] = []
-    refs: dict[str, int] = {}  # payment reference → index in rows
+    owners: list[int] = []  # per request: its record's index in `rows`, or −1 − index in `confirm`
+    rows: list[list] = []
     for r in new:
         m = matches.get(r.line, Match())
         status, reason = _status_of(r, m)
-        rows.append(_row(batch, r, status, m, reason))
+        rows.append(_row(batch, r, status, m, reason, hashes[r.key]))
         if status == Status.POSTED:
-            requests += _requests(r, m, fmt, demand_lines)
-            refs[_ref(fmt, r.key)] = len(rows) - 1
+            these = _requests(r, m, demand_lines)
+            requests += these
+            owners += [len(rows) - 1] * len(these)
         _count(counts, status, r)
-    for r, before in confirm:
+    for n, (r, before) in enumerate(confirm):
         m = matches[r.line]
         if m.found:
-            requests += _requests(r, m, fmt, demand_lines)
+            these = _requests(r, m, demand_lines)
+            requests += these
+            owners += [-1 - n] * len(these)
             before.status, before.booked_on = Status.POSTED, r.booked_on or r.paid_on
         else:
             before.status, before.reason = Status.UNMATCHED, m.reason
@@ -249,20 +262,16 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
         before.status = Status.CANCELLED
         counts["cancelled"] += 1
 
-    payment_of: dict[str, int] = {}
     if requests:
         posted = post_payments(requests, user=_user(user))
         counts["overpaid"] += posted.overpaid
-        payment_of = {q.reference: pid for q, pid in zip(requests, posted.payment_ids)}
-    final_rows = []
-    for ref_row in rows:
-        ref = _ref(fmt, ref_row[3])
-        pid = payment_of.get(ref) or payment_of.get(ref + "#1")
-        final_rows.append(ref_row[:-2] + (pid, ref_row[-1]))
-    insert_rows(ReceivedPayment, _FIELDS, final_rows, returning=False)
+        for owner, pid in zip(owners, posted.payment_ids):
+            if owner >= 0:
+                rows[owner][_PAYMENT] = rows[owner][_PAYMENT] or pid  # a demand slip: its first payment
+            elif confirm[-1 - owner][1].payment_id is None:
+                confirm[-1 - owner][1].payment_id = pid
+    insert_rows(ReceivedPayment, _FIELDS, [tuple(row) for row in rows], returning=False)
     for r, before in confirm:
-        ref = _ref(fmt, r.key)
-        before.payment_id = payment_of.get(ref) or payment_of.get(ref + "#1")
         before.save(update_fields=["status", "booked_on", "payment", "reason"])
     for before in cancel:
         before.save(update_fields=["status"])
@@ -312,28 +321,29 @@ def _count(counts: Counter, status: str, r: PaymentRecord) -> None:
         counts["cancel_records"] += 1
 
 
-def _row(batch, r: PaymentRecord, status: str, m: Match, reason: str) -> tuple:
+def key_hash(key: str) -> int:
+    """A record key as a signed 64-bit number: the unique index of 200,000 long keys costs
+    SQLite seconds per file, of their hashes a fraction (a collision is refused, not merged)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def _row(batch, r: PaymentRecord, status: str, m: Match, reason: str, hashed: int) -> list:
     instalment_id = m.instalment_ids[0] if m.instalment_ids and not m.ambiguous else None
-    return (
+    return [
         # JSON as text: the bulk insert writes plain values (COPY on PostgreSQL). The match keys
         # and details are kept for the records a clerk may have to look at; a posted record's
         # key and instalment say all (and 200,000 dumps cost seconds).
         batch.pk, r.line, batch.format, r.key, str(status), r.amount, r.paid_on, r.booked_on, r.channel,
         "{}" if status == Status.POSTED else json.dumps(r.match, ensure_ascii=False), r.result_code or "",
         "{}" if status == Status.POSTED else json.dumps(r.extra, ensure_ascii=False),
-        instalment_id, m.demand_id, None, reason[:200],
-    )
+        instalment_id, m.demand_id, None, reason[:200], hashed,
+    ]
 
 
-def _ref(fmt: str, key: str) -> str:
-    return f"{fmt}:{key}"[:100]
-
-
-def _requests(r: PaymentRecord, m: Match, fmt: str, demand_lines: dict[int, list[tuple]]) -> list[PaymentRequest]:
+def _requests(r: PaymentRecord, m: Match, demand_lines: dict[int, list[tuple]]) -> list[PaymentRequest]:
     booked = r.booked_on or r.paid_on
-    ref = _ref(fmt, r.key)
     if m.demand_id is None:
-        return [PaymentRequest(m.instalment_ids[0], r.amount, r.paid_on, booked, r.channel, ref)]
+        return [PaymentRequest(m.instalment_ids[0], r.amount, r.paid_on, booked, r.channel)]
     # A 督促状 slip pays all its instalments (and its fee): split it by the receivable's
     # allocation order over what each still owes; any excess stays on the last one.
     rows = demand_lines[m.demand_id]
@@ -345,9 +355,9 @@ def _requests(r: PaymentRecord, m: Match, fmt: str, demand_lines: dict[int, list
         per[a.key] += a.amount
     per[rows[-1][0]] += rest
     out = []
-    for n, (iid, *_rest) in enumerate(rows, start=1):
+    for iid, *_rest in rows:
         if per[iid]:
-            out.append(PaymentRequest(iid, per[iid], r.paid_on, booked, r.channel, f"{ref}#{n}"[:100]))
+            out.append(PaymentRequest(iid, per[iid], r.paid_on, booked, r.channel))
     return out
 
 

@@ -104,6 +104,7 @@ class ReceivedPayment(models.Model):
     line = models.PositiveIntegerField("行")
     format = models.CharField("形式", max_length=30, choices=Format.choices)
     key = models.CharField("レコードキー", max_length=200)
+    key_hash = models.BigIntegerField("レコードキーのハッシュ", help_text="一意制約用（saiken.payments.imports.key_hash）")
     status = models.CharField("状態", max_length=20, choices=Status.choices)
     amount = models.BigIntegerField("金額")
     paid_on = models.DateField("納付日")
@@ -124,8 +125,8 @@ class ReceivedPayment(models.Model):
         verbose_name = "収納データ"
         verbose_name_plural = "収納データ"
         constraints = [
-            # key first: the import looks records up by key alone (then checks the format).
-            models.UniqueConstraint(fields=["key", "format"], name="received_payment_once"),
+            # On the key's 64-bit hash: the same record posts once, and the index stays small.
+            models.UniqueConstraint(fields=["key_hash", "format"], name="received_payment_once"),
         ]
         indexes = [
             models.Index(fields=["instalment", "status"], name="received_instalment"),
