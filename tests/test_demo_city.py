@@ -121,6 +121,9 @@ def test_command_refuses_to_mix_cities_and_creates_the_demo_login(capsys):
     out = capsys.readouterr().out
     assert "ログイン: demo / demo" in out and "FY2025 収納率" in out
     assert get_user_model().objects.get(username="demo").is_superuser
+    hoiku = get_user_model().objects.get(username="hoiku")
+    assert (hoiku.staff.department.code, hoiku.staff.role, hoiku.is_superuser) == ("hoiku", "clerk", False)
+    assert get_user_model().objects.get(username="hoiku-kacho").has_perm("relief.approve_reliefdecision")
     n = Debtor.objects.count()
     with pytest.raises(CommandError):
         call_command("demo_city", *args)

@@ -70,14 +70,38 @@ def reset_city() -> None:
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
 
 
+# Department staff to try the access rules with (username = password; demo only).
+DEMO_STAFF = (
+    ("nozei", "納税", "一郎", "nozei", "clerk"),
+    ("hoiku", "保育", "花子", "hoiku", "clerk"),
+    ("hoiku-kacho", "保育", "課長", "hoiku", "manager"),
+    ("iinkai", "債権管理", "委員", None, "committee"),
+)
+
+
 def ensure_demo_user() -> bool:
-    """The demo login (demo / demo). Returns True if it was created now."""
+    """The demo logins: demo / demo (administrator) and the department staff of
+    DEMO_STAFF. Returns True if the administrator was created now."""
+    from django.contrib.auth.models import Permission
+
+    from saiken.catalog.models import Department
+    from saiken.staff.models import StaffProfile
+
     User = get_user_model()
     username, password = DEMO_USER
-    if User.objects.filter(username=username).exists():
-        return False
-    User.objects.create_superuser(username=username, email="", password=password)
-    return True
+    created = False
+    if not User.objects.filter(username=username).exists():
+        User.objects.create_superuser(username=username, email="", password=password)
+        created = True
+    approve = Permission.objects.filter(codename="approve_reliefdecision").first()
+    for login, last, first, department, role in DEMO_STAFF:
+        if User.objects.filter(username=login).exists():
+            continue
+        user = User.objects.create_user(login, password=login, last_name=last, first_name=first)
+        StaffProfile.objects.create(user=user, role=role, department=Department.objects.filter(code=department).first() if department else None)
+        if role == "manager" and approve is not None:
+            user.user_permissions.add(approve)
+    return created
 
 
 def load_city(cfg: CityConfig, *, block_size: int = BLOCK_SIZE, progress: Callable[[str], None] = print) -> Loaded:

@@ -7,7 +7,7 @@ from saiken.core.money import percent, yen
 from saiken.debtors.models import Debtor
 from saiken.demo.city import SCALES, CityConfig, last_complete_year
 from saiken.demo.demands import issue_history
-from saiken.demo.load import BLOCK_SIZE, DEMO_USER, collection_totals, ensure_demo_user, load_city, reset_city
+from saiken.demo.load import BLOCK_SIZE, DEMO_STAFF, DEMO_USER, collection_totals, ensure_demo_user, load_city, reset_city
 from saiken.prescription.projection import refresh
 
 
@@ -64,4 +64,5 @@ class Command(BaseCommand):
     def _user(self):
         if ensure_demo_user():
             self.stdout.write("デモ用の管理者ユーザーを作成しました。")
-        self.stdout.write(f"ログイン: {DEMO_USER[0]} / {DEMO_USER[1]}")
+        self.stdout.write(f"ログイン: {DEMO_USER[0]} / {DEMO_USER[1]}（管理者）")
+        self.stdout.write("所管課の職員: " + "、".join(f"{u} / {u}（{d or '所属なし'}・{r}）" for u, _, _, d, r in DEMO_STAFF))
