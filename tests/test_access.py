@@ -95,3 +95,14 @@ def test_every_view_of_a_debtor_page_is_audited(client, taro, owed, users):
     page(client, users["tax_clerk"], "debtor", taro.pk)
     event = AuditEvent.objects.get(action="debtor.view")
     assert (event.user, event.debtor_id) == (users["tax_clerk"], taro.pk)
+
+
+def test_the_central_team_sees_a_transferred_persons_debts_but_not_the_tax(client, taro, owed, users, django_user_model):
+    from saiken.cases.actions import case_for, transfer_to_central
+
+    central = staff(django_user_model.objects.create_user("central"), "collector")
+    assert page(client, central, "debtor", taro.pk).status_code == 200
+    assert "20,000" not in page(client, central, "debtor", taro.pk).content.decode()  # nothing sent to it yet
+    transfer_to_central([case_for(taro)], on=date(2026, 6, 1), user=users["tax_clerk"])
+    html = page(client, central, "debtor", taro.pk).content.decode()
+    assert "20,000" in html and TAX_AMOUNT not in html

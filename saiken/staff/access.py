@@ -1,8 +1,8 @@
 """Who may see what (DOMAIN.md §9), as functions every view, export and search calls.
 
 - A department's staff see their own department's receivables; the central collection
-  team (role collector) sees what was transferred to it (`saiken.cases`, when cases
-  land) and its own department's; committee members and auditors see figures and the
+  team (role collector) sees its own department's and, of a debtor whose case was
+  transferred to it (`saiken.cases`), every non-tax receivable; committee members and auditors see figures and the
   audit log, not debtors' tax facts; administrators see everything.
 - Tax amounts and tax-investigation findings are visible to tax staff (a department
   owning a tax receivable), and to others only with a TaxDisclosure for the debtor.
@@ -67,9 +67,12 @@ def visible_receivable_ids(user, debtor_id: int | None = None) -> frozenset[int]
     if not may_view_debtors(user):
         return frozenset()
     dep = department_id(user)
-    if dep is None:
+    if dep is None and role(user) != Role.COLLECTOR:
         return frozenset()
     own = set(ReceivableType.objects.filter(department_id=dep).values_list("id", flat=True))
+    if debtor_id is not None and role(user) == Role.COLLECTOR and _transferred(debtor_id):
+        # The central team sees what was transferred to it: the person's debts, tax apart.
+        own |= set(ReceivableType.objects.filter(is_tax=False).values_list("id", flat=True))
     if debtor_id is not None and may_see_tax(user, debtor_id):
         own |= set(ReceivableType.objects.filter(is_tax=True).values_list("id", flat=True))
     return frozenset(own)
@@ -96,3 +99,9 @@ def may_see_tax(user, debtor_id: int, on: date | None = None) -> bool:
     return TaxDisclosure.objects.filter(debtor_id=debtor_id, department_id=dep, valid_from__lte=on).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=on)
     ).exists()
+
+
+def _transferred(debtor_id: int) -> bool:
+    from saiken.cases.models import Case  # cases builds on staff; staff asks it only this
+
+    return Case.objects.filter(debtor_id=debtor_id, transferred_to_central=True).exists()
