@@ -23,6 +23,7 @@ urlpatterns = [
     path("assessments/", include("saiken.web.urls_assessments")),
     path("relief/", include("saiken.web.urls_relief")),
     path("cases/", include("saiken.web.urls_cases")),
+    path("casework/", include("saiken.web.urls_casework")),
     path("matching/", include("saiken.web.urls_matching")),
     path("goals/", include("saiken.web.urls_goals")),
     path("prescription/", include("saiken.web.urls_prescription")),

@@ -1,0 +1,3 @@
+"""Screens for investigations, dispositions and reminders (filled in by that work)."""
+
+urlpatterns: list = []
