@@ -88,3 +88,81 @@ class Contact(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+
+# ---------------------------------------------------------------------------
+# 名寄せ (identity matching): which records of different systems are one person.
+# ---------------------------------------------------------------------------
+
+from django.conf import settings  # noqa: E402  (appended section: the models above need no settings)
+
+
+class Person(models.Model):
+    """名寄せ後の人: the records linked as one person. Only people of two or more records have a row."""
+
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名寄せ後の人"
+        verbose_name_plural = "名寄せ後の人"
+
+    def __str__(self):
+        return f"名寄せ {self.pk}"
+
+
+class LinkMethod(models.TextChoices):
+    AUTO = "auto", "自動"
+    CLERK = "clerk", "担当者の確認"
+
+
+class DebtorLink(models.Model):
+    """名寄せの結び付け: this record belongs to that person. Deleted (and audited) when undone."""
+
+    debtor = models.OneToOneField(Debtor, on_delete=models.CASCADE, primary_key=True, related_name="link", verbose_name="債務者")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="links", verbose_name="名寄せ後の人")
+    # The record it was matched with, and why: the link explains itself on screen.
+    via = models.ForeignKey(Debtor, null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_via", verbose_name="照合相手")
+    score = models.IntegerField("点数", null=True, blank=True)
+    reasons = models.JSONField("理由", default=list, blank=True)
+    method = models.CharField("方法", max_length=10, choices=LinkMethod.choices, default=LinkMethod.AUTO)
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="確認者")
+    linked_at = models.DateTimeField("結び付け日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名寄せの結び付け"
+        verbose_name_plural = "名寄せの結び付け"
+
+    def __str__(self):
+        return f"{self.debtor_id} → {self.person_id}"
+
+
+class CandidateStatus(models.TextChoices):
+    QUEUED = "queued", "確認待ち"
+    CONFIRMED = "confirmed", "同一人"
+    REJECTED = "rejected", "別人"
+
+
+class MatchCandidate(models.Model):
+    """名寄せ候補: a pair of records that may be one person, for a clerk to decide.
+    A rejected pair is never proposed (nor linked automatically) again."""
+
+    debtor_a = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="match_candidates_a", verbose_name="債務者A")
+    debtor_b = models.ForeignKey(Debtor, on_delete=models.CASCADE, related_name="match_candidates_b", verbose_name="債務者B")
+    score = models.IntegerField("点数")
+    reasons = models.JSONField("理由", default=list, blank=True)
+    status = models.CharField("状態", max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.QUEUED, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="判断者")
+    decided_at = models.DateTimeField("判断日時", null=True, blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "名寄せ候補"
+        verbose_name_plural = "名寄せ候補"
+        constraints = [
+            models.UniqueConstraint(fields=["debtor_a", "debtor_b"], name="match_candidate_pair_once"),
+            models.CheckConstraint(name="match_candidate_ordered_pair", condition=models.Q(debtor_a__lt=models.F("debtor_b"))),
+        ]
+        indexes = [models.Index(fields=["debtor_b"], name="match_candidate_b")]
+
+    def __str__(self):
+        return f"{self.debtor_a_id}–{self.debtor_b_id} ({self.score})"

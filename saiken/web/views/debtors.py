@@ -25,6 +25,7 @@ from django.utils import timezone
 from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.entries import ASSESSED_SIGN, COLLECTED_SIGN, WRITTEN_OFF_SIGN, Kind
+from saiken.debtors.identity import linked_records
 from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
@@ -221,6 +222,7 @@ def debtor(request, pk: int):
         i.pending = pending.get(i.id, [])
     groups, total = _grouped(instalments)
     return render(request, "web/debtor.html", {
+        "linked": linked_records(d),
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
     })
