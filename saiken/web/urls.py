@@ -26,5 +26,6 @@ urlpatterns = [
     path("casework/", include("saiken.web.urls_casework")),
     path("matching/", include("saiken.web.urls_matching")),
     path("goals/", include("saiken.web.urls_goals")),
+    path("plans/", include("saiken.web.urls_plans")),
     path("prescription/", include("saiken.web.urls_prescription")),
 ]
