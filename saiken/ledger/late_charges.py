@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import F, Sum
+from django.db.models import F
 
 from saiken.catalog.models import LateChargeKind, ReceivableType
 from saiken.catalog.rules import rate_table, receivable_late_charge
@@ -68,22 +68,18 @@ class Context:
         if not ids:
             return ctx
         history: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-        for iid, kind, amount, booked_on, paid_on in (
-            Entry.objects.filter(instalment_id__in=ids, component=Component.PRINCIPAL.value, kind__in=_REDUCING)
-            .values_list("instalment_id", "kind", "amount", "booked_on", "payment__paid_on")
-        ):
-            history[iid][paid_on or booked_on] += amount
-        # The excess of an overpaying payment never reduced the principal.
-        for iid, amount, booked_on, paid_on in (
-            Entry.objects.filter(instalment_id__in=ids, component=Component.PRINCIPAL.value, kind=Kind.OVERPAYMENT.value, payment__isnull=False)
-            .values_list("instalment_id", "amount", "booked_on", "payment__paid_on")
-        ):
-            history[iid][paid_on or booked_on] -= amount
+        charged: dict[int, int] = defaultdict(int)
+        principal, late = Component.PRINCIPAL.value, Component.LATE_CHARGE.value
+        for iid, kind, component, amount, booked_on, paid_on in _entries(ids):
+            if component == principal and kind in _REDUCING:
+                history[iid][paid_on or booked_on] += amount
+            elif component == principal and kind == Kind.OVERPAYMENT.value and paid_on is not None:
+                # The excess of an overpaying payment never reduced the principal.
+                history[iid][paid_on] -= amount
+            elif component == late and kind in _CHARGING:
+                charged[iid] += amount
         ctx.history = {iid: sorted((d, a) for d, a in days.items() if a > 0) for iid, days in history.items()}
-        ctx.charged = dict(
-            Entry.objects.filter(instalment_id__in=ids, component=Component.LATE_CHARGE.value, kind__in=_CHARGING)
-            .values_list("instalment_id").annotate(s=Sum("amount"))
-        )
+        ctx.charged = dict(charged)
         from saiken.demands.models import DemandLine  # the ledger reads demands; demands never read late charges
 
         ctx.designated = dict(
@@ -126,6 +122,36 @@ class Context:
             self.unfixed.add(iid)
             return 0
         return max(0, accrued - self.charged.get(iid, 0))
+
+
+def _entries(ids: list[int]) -> list[tuple]:
+    """The entries a late charge depends on, for many instalments: one statement per
+    chunk of ids, written out (the ORM's IN list of thousands costs more than the query)."""
+    from django.db import connection
+
+    from saiken.ledger.booking import execute_many_params
+    from saiken.ledger.models import Payment
+
+    kinds = sorted({*_REDUCING, *_CHARGING, Kind.OVERPAYMENT.value})
+    out: list[tuple] = []
+    with connection.cursor() as cur:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            execute_many_params(
+                cur,
+                f"SELECT e.instalment_id, e.kind, e.component, e.amount, e.booked_on, p.paid_on"
+                f" FROM {Entry._meta.db_table} e LEFT JOIN {Payment._meta.db_table} p ON p.id = e.payment_id"
+                f" WHERE e.instalment_id IN ({', '.join(['%s'] * len(chunk))}) AND e.kind IN ({', '.join(['%s'] * len(kinds))})",
+                [*chunk, *kinds],
+            )
+            out += cur.fetchall()
+    if connection.vendor == "sqlite":  # SQLite hands dates back as text
+        out = [(i, k, c, a, _day(b), _day(p)) for i, k, c, a, b, p in out]
+    return out
+
+
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _deferments(ids: list[int]) -> dict[int, list[tuple[date, date]]]:

@@ -129,7 +129,10 @@ class ReceivedPayment(models.Model):
             models.UniqueConstraint(fields=["key_hash", "format"], name="received_payment_once"),
         ]
         indexes = [
-            models.Index(fields=["instalment", "status"], name="received_instalment"),
+            # Only the few records that keep an instalment from its demand run (a store's 速報) or
+            # that a debtor's page shows (failed debits): posted records, the bulk, stay out.
+            models.Index(fields=["instalment"], name="received_preliminary", condition=models.Q(status="preliminary")),
+            models.Index(fields=["instalment"], name="received_failed", condition=models.Q(status="failed")),
             # The reconciliation queue: only the few records waiting for a clerk.
             models.Index(fields=["status"], name="received_waiting", condition=models.Q(status__in=["unmatched", "ambiguous"])),
         ]

@@ -212,10 +212,10 @@ def debtor(request, pk: int):
     accrued = accrued_late_charges(instalments, as_of)
     # Store payments reported but not yet confirmed, and failed debits: visible at once.
     pending: dict[int, list[ReceivedPayment]] = defaultdict(list)
-    for r in ReceivedPayment.objects.filter(
-        instalment__debtor=d, instalment__receivable_id__in=visible, status__in=[ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED]
-    ).order_by("paid_on", "id"):
-        pending[r.instalment_id].append(r)
+    ids = [i.id for i in instalments]
+    for status in (ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED):  # one partial index each
+        for r in ReceivedPayment.objects.filter(instalment_id__in=ids, status=status).order_by("paid_on", "id"):
+            pending[r.instalment_id].append(r)
     for i in instalments:
         i.accrued = accrued.get(i.id)
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
