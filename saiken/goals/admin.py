@@ -54,3 +54,109 @@ class GoalRefreshAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# ---- plans, evaluations, the library, training ----------------------------------------------
+# Changes go through the screens (saiken.goals.plans), each audited; the admin shows the
+# rows and lets an administrator edit the directions' wording only.
+
+from saiken.goals.models import (  # noqa: E402 (appended section)
+    Direction, Evaluation, EvaluationNote, EvaluationResult, ImplementationPlan, PlanAction, PlanTarget, PlanVersion,
+    SolvedCase, TrainingRecord,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ("code", "pillar_name", "mark", "name")
+    readonly_fields = ("code", "pillar", "mark")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PlanVersionInline(admin.TabularInline):
+    model = PlanVersion
+    fields = ("number", "reason", "created_by", "created_at", "adopted_by", "adopted_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ImplementationPlan)
+class ImplementationPlanAdmin(ReadOnlyAdmin):
+    list_display = ("receivable", "first_year", "status", "created_by", "created_at", "adopted_at")
+    list_filter = ("status", "first_year", "receivable")
+    inlines = [PlanVersionInline]
+
+
+class PlanActionInline(admin.TabularInline):
+    model = PlanAction
+    fields = ("order", "text", "year1", "year2", "year3", "section")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class PlanTargetInline(admin.TabularInline):
+    model = PlanTarget
+    fields = ("fiscal_year", "indicator", "comparison", "value", "note", "target")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "number", "created_by", "created_at", "adopted_at")
+    inlines = [PlanActionInline, PlanTargetInline]
+
+
+class EvaluationResultInline(admin.TabularInline):
+    model = EvaluationResult
+    fields = ("fiscal_year", "indicator", "comparison", "value", "actual", "previous", "achieved", "gap", "grade")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class EvaluationNoteInline(admin.TabularInline):
+    model = EvaluationNote
+    fields = ("kind", "title", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ReadOnlyAdmin):
+    list_display = ("plan", "fiscal_year", "kind", "status", "as_of", "created_by", "finalised_at")
+    list_filter = ("kind", "status", "fiscal_year")
+    inlines = [EvaluationResultInline, EvaluationNoteInline]
+
+
+@admin.register(SolvedCase)
+class SolvedCaseAdmin(ReadOnlyAdmin):
+    list_display = ("title", "tags", "created_by", "created_at")
+    search_fields = ("title", "summary", "what_worked", "tags")
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(ReadOnlyAdmin):
+    list_display = ("held_on", "course", "user", "hours", "rank", "years_of_experience", "recorded_by")
+    list_filter = ("rank",)
+    search_fields = ("course",)

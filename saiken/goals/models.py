@@ -275,3 +275,373 @@ class DemandTally(models.Model):
         verbose_name = "督促の期限内発付件数"
         verbose_name_plural = "督促の期限内発付件数"
         constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable"], name="demand_tally_key")]
+
+
+# ---- implementation plans, evaluations and the shared library (issue 6) -----------------
+#
+# 実施計画 → 実施 → 中間評価 (years 1 and 2) → 最終評価 (year 3) → the next plan: the cycle of
+# the seed policy's 「個別目標の設定と目標実現するための手法」. The actions that change these
+# rows are in saiken.goals.plans; nothing here writes anything.
+
+
+class Direction(models.Model):
+    """取り組みの方向性: one of the seed policy's nine directions (1-① … 3-③) as a row, so
+    that plan actions, good cases and solved cases can link several. `code` is the stored
+    code of PolicyDirection above ("1-1"); the wording is the seed's (data migration)."""
+
+    code = models.CharField("コード", max_length=5, unique=True, choices=PolicyDirection.choices)
+    pillar = models.PositiveSmallIntegerField("基本方針の番号")
+    pillar_name = models.CharField("基本方針", max_length=100)
+    pillar_text = models.TextField("基本方針の説明", blank=True)
+    mark = models.CharField("番号", max_length=3, help_text="①②③")
+    name = models.CharField("具体的な取り組みの方向性", max_length=100)
+
+    class Meta:
+        verbose_name = "取り組みの方向性"
+        verbose_name_plural = "取り組みの方向性"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.short} {self.name}"
+
+    @property
+    def short(self) -> str:
+        """「1-①」"""
+        return f"{self.pillar}-{self.mark}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "作成中"
+    ADOPTED = "adopted", "決定"
+    SUPERSEDED = "superseded", "次期計画へ移行"
+
+
+PLAN_YEARS = 3  # 3か年の実施計画
+
+
+class ImplementationPlan(models.Model):
+    """実施計画: one receivable's 3-year plan, written by its department. Every revision
+    is a new PlanVersion; the one adopted last is in force (its targets are Target rows)."""
+
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="plans", verbose_name="債権")
+    first_year = models.PositiveSmallIntegerField("計画の初年度", help_text="3か年の1年目（西暦の年度）")
+    status = models.CharField("状態", max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    previous_plan = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="next_plan", verbose_name="前期の計画"
+    )
+    source_evaluation = models.ForeignKey(
+        "Evaluation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="作成の基になった最終評価"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="作成者")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    adopted_at = models.DateTimeField("決定日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "実施計画"
+        verbose_name_plural = "実施計画"
+        ordering = ["-first_year", "receivable__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["receivable", "first_year"], name="plan_unique_per_receivable_and_years",
+                violation_error_message="この債権・期間の実施計画は既にあります。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.receivable.name} 実施計画（{self.first_year}～{self.last_year}年度）"
+
+    @property
+    def last_year(self) -> int:
+        return self.first_year + PLAN_YEARS - 1
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.first_year + PLAN_YEARS))
+
+    def year_index(self, fiscal_year: int) -> int:
+        """1, 2 or 3: the plan's 年次 of a fiscal year."""
+        return fiscal_year - self.first_year + 1
+
+    @property
+    def latest_version(self) -> "PlanVersion | None":
+        return self.versions.order_by("-number").first()
+
+    @property
+    def current_version(self) -> "PlanVersion | None":
+        """The version in force: the latest adopted one."""
+        return self.versions.filter(adopted_at__isnull=False).order_by("-number").first()
+
+
+class PlanVersion(models.Model):
+    """実施計画の版: the plan as written at one time. Never edited: a revision (見直し)
+    is a new version with its reason, so the history of the plan is kept."""
+
+    plan = models.ForeignKey(ImplementationPlan, on_delete=models.PROTECT, related_name="versions", verbose_name="実施計画")
+    number = models.PositiveSmallIntegerField("版")
+    problems = models.TextField("課題")
+    reason = models.TextField("見直しの理由", blank=True, help_text="第2版以降は必須")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="作成者")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="決定者"
+    )
+    adopted_at = models.DateTimeField("決定日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "実施計画の版"
+        verbose_name_plural = "実施計画の版"
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_number")]
+
+    def __str__(self):
+        return f"{self.plan} 第{self.number}版"
+
+
+class PlanAction(models.Model):
+    """取組: one concrete action of a plan version, with its directions and its schedule by 年次."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="actions", verbose_name="版")
+    order = models.PositiveSmallIntegerField("順", default=0)
+    text = models.TextField("取り組みの内容")
+    directions = models.ManyToManyField(Direction, blank=True, related_name="plan_actions", verbose_name="取り組みの方向性")
+    year1 = models.TextField("1年次のスケジュール", blank=True)
+    year2 = models.TextField("2年次のスケジュール", blank=True)
+    year3 = models.TextField("3年次のスケジュール", blank=True)
+    section = models.CharField("担当", max_length=100, blank=True, help_text="担当の係・課")
+
+    class Meta:
+        verbose_name = "取組"
+        verbose_name_plural = "取組"
+        ordering = ["version", "order", "id"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    @property
+    def schedule(self) -> list[str]:
+        return [self.year1, self.year2, self.year3]
+
+
+class PlanTarget(models.Model):
+    """計画の年度目標: what a version says an indicator should reach in one of its years.
+    Kept as written (history), and linked to the Target row that adopting the version
+    set through saiken.goals.actions.set_target (None before adoption)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="targets", verbose_name="版")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="指標")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    comparison = models.CharField("達成条件", max_length=20, choices=Comparison.choices, default=Comparison.AT_LEAST)
+    value = models.DecimalField("目標値", max_digits=16, decimal_places=1, null=True, blank=True)
+    note = models.TextField("備考", blank=True)
+    target = models.ForeignKey(
+        Target, null=True, blank=True, on_delete=models.SET_NULL, related_name="plan_targets", verbose_name="設定した目標"
+    )
+
+    class Meta:
+        verbose_name = "計画の年度目標"
+        verbose_name_plural = "計画の年度目標"
+        ordering = ["version", "fiscal_year", "indicator__order", "indicator__code"]
+        constraints = [models.UniqueConstraint(fields=["version", "indicator", "fiscal_year"], name="plan_target_unique")]
+
+    def __str__(self):
+        return f"{self.fiscal_year}年度 {self.indicator} {self.describe()}"
+
+    def as_target(self) -> Target:
+        """An unsaved Target with these values, for validation and `attainment`."""
+        return Target(
+            indicator=self.indicator, receivable=self.version.plan.receivable, fiscal_year=self.fiscal_year,
+            comparison=self.comparison, value=self.value,
+        )
+
+    def describe(self) -> str:
+        return self.as_target().describe()
+
+
+class EvaluationKind(models.TextChoices):
+    MID_TERM = "mid_term", "中間評価"
+    FINAL = "final", "最終評価"
+
+
+class EvaluationStatus(models.TextChoices):
+    DRAFT = "draft", "作成中"
+    FINAL = "final", "確定"
+
+
+class Grade(models.TextChoices):
+    """評価の区分 of one target. B's margin is the setting SAIKEN_EVALUATION_CLOSE_MARGIN
+    (default 1.0), kept on each evaluation: for a ％ indicator, a shortfall of at most
+    that many points; for yen and counts, at most that percentage of the target value
+    (of last year's actual for 前年度を上回る・下回る)."""
+
+    A = "A", "A 達成"
+    B = "B", "B 概ね達成（目標まであと少し）"
+    C = "C", "C 未達成"
+    NONE = "", "判定不能（実績なし）"
+
+
+class Evaluation(models.Model):
+    """評価: a plan's yearly evaluation, 中間評価 after years 1 and 2 and 最終評価 after year 3.
+    The figures are a snapshot computed from the ledger when it was recorded (never
+    typed in); the department writes the narrative, good cases and factor analyses."""
+
+    plan = models.ForeignKey(ImplementationPlan, on_delete=models.PROTECT, related_name="evaluations", verbose_name="実施計画")
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="evaluations", verbose_name="評価した版")
+    fiscal_year = models.PositiveSmallIntegerField("評価年度")
+    kind = models.CharField("区分", max_length=20, choices=EvaluationKind.choices)
+    status = models.CharField("状態", max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT)
+    narrative = models.TextField("所管課の評価", blank=True)
+    as_of = models.DateField("実績の算出日")
+    close_margin = models.DecimalField("B評価の幅", max_digits=4, decimal_places=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="作成者")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="確定者"
+    )
+    finalised_at = models.DateTimeField("確定日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "評価"
+        verbose_name_plural = "評価"
+        ordering = ["plan", "fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"], name="evaluation_unique_per_year",
+                violation_error_message="この年度の評価は既にあります。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan} {self.fiscal_year}年度 {self.get_kind_display()}"
+
+    @property
+    def year_index(self) -> int:
+        return self.plan.year_index(self.fiscal_year)
+
+
+class EvaluationResult(models.Model):
+    """評価時の実績: one target's actual and attainment as computed when the evaluation
+    was recorded, with the target's values copied so the row stands alone."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="results", verbose_name="評価")
+    plan_target = models.ForeignKey(PlanTarget, on_delete=models.PROTECT, related_name="+", verbose_name="計画の年度目標")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name="指標")
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    comparison = models.CharField("達成条件", max_length=20, choices=Comparison.choices)
+    value = models.DecimalField("目標値", max_digits=16, decimal_places=1, null=True, blank=True)
+    actual = models.DecimalField("実績", max_digits=16, decimal_places=1, null=True, blank=True)
+    previous = models.DecimalField("前年度実績", max_digits=16, decimal_places=1, null=True, blank=True)
+    achieved = models.BooleanField("達成", null=True)
+    gap = models.DecimalField("差", max_digits=16, decimal_places=1, null=True, blank=True)
+    grade = models.CharField("評価", max_length=1, choices=Grade.choices, blank=True)
+
+    class Meta:
+        verbose_name = "評価時の実績"
+        verbose_name_plural = "評価時の実績"
+        ordering = ["evaluation", "fiscal_year", "indicator__order", "indicator__code"]
+
+    def as_target(self) -> Target:
+        return Target(indicator=self.indicator, fiscal_year=self.fiscal_year, comparison=self.comparison, value=self.value)
+
+    def describe(self) -> str:
+        return self.as_target().describe()
+
+    @property
+    def actual_text(self) -> str:
+        return value_with_unit(self.actual, self.indicator.unit)
+
+    @property
+    def previous_text(self) -> str:
+        return value_with_unit(self.previous, self.indicator.unit)
+
+    @property
+    def gap_text(self) -> str:
+        return gap_with_unit(self.gap, self.indicator.unit)
+
+
+def value_with_unit(value, unit: str) -> str:
+    """98.5％, 1,234円, 12件; — for None."""
+    if value is None:
+        return "—"
+    return format_value(value, unit) + Unit(unit).label
+
+
+def gap_with_unit(gap, unit: str) -> str:
+    """+0.3ポイント, −1,000円, ±0件: beyond the target (+) or short of it (−)."""
+    if gap is None:
+        return "—"
+    sign = "+" if gap > 0 else ("\u2212" if gap < 0 else "±")
+    return sign + format_value(abs(gap), unit) + ("ポイント" if unit == Unit.PERCENT else Unit(unit).label)
+
+
+class NoteKind(models.TextChoices):
+    GOOD_CASE = "good_case", "優良事例"
+    FACTOR_ANALYSIS = "factor_analysis", "要因分析"
+
+
+class EvaluationNote(models.Model):
+    """優良事例・要因分析: a text entry of an evaluation, shared city-wide in the library
+    once the evaluation is final (水平展開)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="notes", verbose_name="評価")
+    kind = models.CharField("種類", max_length=20, choices=NoteKind.choices)
+    order = models.PositiveSmallIntegerField("順", default=0)
+    title = models.CharField("表題", max_length=200)
+    text = models.TextField("内容")
+    directions = models.ManyToManyField(Direction, blank=True, related_name="evaluation_notes", verbose_name="取り組みの方向性")
+
+    class Meta:
+        verbose_name = "優良事例・要因分析"
+        verbose_name_plural = "優良事例・要因分析"
+        ordering = ["evaluation", "kind", "order", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class SolvedCase(models.Model):
+    """困難事案の解決事例: how a hard case was solved, told without naming anyone. There is
+    deliberately no link to a debtor: the library is read across departments."""
+
+    title = models.CharField("表題", max_length=200)
+    receivables = models.ManyToManyField(ReceivableType, related_name="solved_cases", verbose_name="債権")
+    directions = models.ManyToManyField(Direction, blank=True, related_name="solved_cases", verbose_name="取り組みの方向性")
+    summary = models.TextField("事案の概要", help_text="氏名・住所・生年月日など個人を特定できる情報は書かないでください。")
+    what_worked = models.TextField("解決につながった取り組み")
+    tags = models.CharField("キーワード", max_length=200, blank=True, help_text="読点（、）またはカンマ区切り")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="登録者")
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "困難事案の解決事例"
+        verbose_name_plural = "困難事案の解決事例"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.replace("、", ",").split(",") if t.strip()]
+
+
+class TrainingRecord(models.Model):
+    """研修記録: one member of staff's attendance at a course, with their rank and years
+    of experience at the time (3-② 職位レベル、経験年数に応じた研修)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="training_records", verbose_name="受講者")
+    course = models.CharField("研修名", max_length=200)
+    held_on = models.DateField("受講日")
+    hours = models.DecimalField("時間", max_digits=5, decimal_places=1)
+    rank = models.CharField("受講時の職階", max_length=50, blank=True)
+    years_of_experience = models.PositiveSmallIntegerField("受講時の債権管理経験年数")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name="記録者")
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "研修記録"
+        verbose_name_plural = "研修記録"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.course} {self.user}"

@@ -37,7 +37,7 @@ from saiken.core.era import fiscal_year_label, wareki
 from saiken.core.fiscal import accounts_close
 from saiken.core.money import percent, point_change
 from saiken.documents.fonts import register_japanese_font
-from saiken.goals import svg
+from saiken.goals import plan_report, svg
 from saiken.goals.forecasts import YearForecast, forecasts
 from saiken.goals.indicators import Value, YearLines, actuals, attainment, is_pending, latest_refresh, targets_for
 from saiken.goals.models import RELATIVE, GoalRefresh, Indicator, Target, Unit
@@ -611,6 +611,11 @@ def render_pdf(report: CommitteeReport) -> bytes:
         story.append(Table(grid, colWidths=[width / 3] * 3, style=[("FONT", (0, 0), (-1, -1), font, 9)]))
     story.append(Spacer(1, 4 * mm))
     story.append(Paragraph("出典: 平成24～29年度は新潟市債権管理基本方針（平成30年度～）の公表値（平成29年度は見込み）。以降は債権管理簿の集計。", body))
+    header, rows = plan_report.section_table(plan_report.committee_section(report.fiscal_year))
+    if rows:
+        story.append(PageBreak())
+        story.append(Paragraph("7. 実施計画の進捗（最新の評価）", h2))
+        story.append(_table([header, *rows], font))
     doc.build(story)
     return buf.getvalue()
 
@@ -708,6 +713,9 @@ def render_xlsx(report: CommitteeReport) -> bytes:
         _sheet(wb, f"見込み{f.fiscal_year}", f"{fy_label(f.fiscal_year)} 決算見込み（{wareki(f.as_of)}時点、前年度同日 {wareki(f.same_day)}）",
                ["債権", "調定額", "収入済額（現在）", "収納率（現在）", "前年度同日の収入済額", "前年度決算の収入済額", "前年度同日の進捗（％）",
                 "収入済額（見込み）", "収納率（見込み）"], rows, {1: 28})
+    header, rows = plan_report.section_table(plan_report.committee_section(report.fiscal_year))
+    if rows:
+        _sheet(wb, "実施計画", f"実施計画の進捗（最新の評価） {report.label}", header, rows)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
