@@ -295,10 +295,11 @@ def measure_demands(*, as_of: date, peak: int = 30_000) -> dict:
     again = issue_demands(as_of=issued_on)
     again_seconds = time.perf_counter() - t
 
-    pages = min(PDF_BENCH_PAGES, rest.demands)
+    biggest = max((one, rest), key=lambda r: r.demands)  # render real notices, as many as the bench asks
+    pages = min(PDF_BENCH_PAGES, biggest.demands)
     with tempfile.TemporaryDirectory(prefix="saiken-bench-pdf-") as tmp:
         t = time.perf_counter()
-        rendered = render_demand_notices(islice(notices(rest), pages), f"{tmp}/demands.pdf")
+        rendered = render_demand_notices(islice(notices(biggest), pages), f"{tmp}/demands.pdf")
         pdf_seconds = time.perf_counter() - t
         pdf_bytes = os.path.getsize(f"{tmp}/demands.pdf")
 
