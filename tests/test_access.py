@@ -106,3 +106,14 @@ def test_the_central_team_sees_a_transferred_persons_debts_but_not_the_tax(clien
     transfer_to_central([case_for(taro)], on=date(2026, 6, 1), user=users["tax_clerk"])
     html = page(client, central, "debtor", taro.pk).content.decode()
     assert "20,000" in html and TAX_AMOUNT not in html
+
+
+def test_an_auditor_searches_the_audit_log_and_a_clerk_cannot(client, taro, owed, users, django_user_model):
+    page(client, users["tax_clerk"], "debtor", taro.pk)
+    auditor = staff(django_user_model.objects.create_user("auditor"), "auditor")
+    client.force_login(auditor)
+    html = client.get(reverse("audit_log"), {"user": "tax", "action": "debtor.view", "debtor": str(taro.pk)}).content.decode()
+    assert "debtor.view" in html and "山田 太郎 の債務者ページを閲覧" in html
+    assert "山田 太郎 の債務者ページを閲覧" not in client.get(reverse("audit_log"), {"user": "nursery"}).content.decode()
+    assert page(client, users["nursery_clerk"], "audit_log").status_code == 403
+    assert page(client, auditor, "debtor", taro.pk).status_code == 403  # an auditor reads the log, not the debtor

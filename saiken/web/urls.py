@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from saiken.web.views import auth, calc, catalog, debtors, demands, home, reports, service_check
+from saiken.web.views import audit_log, auth, calc, catalog, debtors, demands, home, reports, service_check
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("demands/runs/<int:pk>/render/", demands.render_documents, name="demand_run_render"),
     path("demands/runs/<int:pk>/pdf/", demands.document, name="demand_run_pdf"),
     path("demands/compliance/", demands.compliance_view, name="demand_compliance"),
+    path("audit/", audit_log.search, name="audit_log"),
     path("service-check/", service_check.screen, name="service_check"),
     path("api/service-check/", service_check.api, name="service_check_api"),
     path("payments/", include("saiken.web.urls_payments")),
