@@ -74,7 +74,8 @@ Key = tuple[str, int | None]  # (indicator code, receivable id or None for the c
 # Decisions that were approved: they keep their decided_on when later ended or revoked.
 APPROVED_STATUSES = (Status.APPROVED, Status.ENDED, Status.REVOKED)
 NOT_A_PAYMENT = frozenset({Channel.TRANSFER.value})  # 充当: the city moves money, the debtor pays nothing
-PLACEHOLDERS = frozenset({Computation.INVESTIGATIONS, Computation.DISPOSITIONS})
+PLACEHOLDERS: frozenset[str] = frozenset()  # every indicator has its records now (case work landed)
+CASE_COUNTS = frozenset({Computation.INVESTIGATIONS, Computation.DISPOSITIONS})
 PLACEHOLDER_NOTE = "未集計（滞納整理の記録が未整備）"
 LEDGER = frozenset(
     {
@@ -153,6 +154,27 @@ def write_off_tallies(fiscal_year: int | None = None) -> dict[tuple[int, int, st
 
 def live_tallies(as_of: date, fiscal_year: int | None = None) -> Tallies:
     return Tallies(demand_tallies(as_of, fiscal_year), channel_tallies(fiscal_year), write_off_tallies(fiscal_year))
+
+
+def case_counts(fiscal_year: int) -> dict[tuple[str, int], int]:
+    """(computation, receivable) → investigations requested and dispositions decided in the
+    fiscal year, from the case records. Live: these tables are small (a few per case)."""
+    from saiken.cases.models import DispositionLine, Investigation  # goals reads case work, never the reverse
+
+    start, end = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
+    out: dict[tuple[str, int], int] = {}
+    for rid, n in (
+        Investigation.objects.filter(requested_on__gte=start, requested_on__lte=end)
+        .values_list("receivable_id").annotate(n=Count("id")).order_by()
+    ):
+        out[(Computation.INVESTIGATIONS, rid)] = n
+    # A disposition covers instalments; it counts once for each receivable among them.
+    for rid, n in (
+        DispositionLine.objects.filter(disposition__decided_on__gte=start, disposition__decided_on__lte=end)
+        .values_list("instalment__receivable_id").annotate(n=Count("disposition", distinct=True)).order_by()
+    ):
+        out[(Computation.DISPOSITIONS, rid)] = n
+    return out
 
 
 def relief_counts(fiscal_year: int) -> dict[tuple[int, str], int]:
@@ -264,6 +286,7 @@ class _Context:
     receivables: list[int]
     tallies: Tallies | None  # None: not refreshed yet
     relief: dict[tuple[int, str], int]
+    cases: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
 def _context(
@@ -284,6 +307,7 @@ def _context(
         [rid for rid, _ in receivables],
         tallies,
         relief_counts(fiscal_year),
+        case_counts(fiscal_year),
     )
 
 
@@ -295,6 +319,11 @@ def _values(indicator: Indicator, ctx: _Context) -> dict[int | None, Value]:
         raw = None
     elif comp in LEDGER:
         raw = {rid: _ledger_raw(comp, line) for rid, line in ctx.lines.items()}
+    elif comp in CASE_COUNTS:
+        raw = defaultdict(int)
+        for (c, rid), n in ctx.cases.items():
+            if c == comp:
+                raw[rid] += n
     elif comp == Computation.RELIEF_APPROVED:
         raw = defaultdict(int)
         for (rid, kind), n in ctx.relief.items():

@@ -95,8 +95,8 @@ def test_the_dashboard_shows_the_ledgers_years_the_goal_and_the_tables(client, c
     assert html.count('<section class="block"') == 14
     assert 'id="collection-table"' in html and "市税" in html and "保育料" in html
     assert html.count("<svg") == 15  # the history and one per receivable; no forecast for a closed year
-    # process indicators: the placeholders say why they are empty, the rest await the refresh
-    assert "未集計（滞納整理の記録が未整備）" in html
+    # process indicators: case-work counts are live, the cached ones await the refresh
+    assert 'data-indicator="investigations"' in html
     assert "未集計（saiken refresh-goals が未実行）" in html
 
 
@@ -121,8 +121,9 @@ def test_the_dashboard_costs_a_fixed_number_of_queries(client, city):
     # (ours and the collection report's), the latest refresh, the published years, the
     # indicators and the targets (6);
     # the forecast's daily figures and its pace (2); per year shown and the year before,
-    # three tallies and the relief count (8); the user's role and permissions (3).
-    assert len(q.captured_queries) == 22, [x["sql"] for x in q.captured_queries]
+    # three tallies and the relief count (8); the user's role and permissions (3); per year,
+    # investigations and dispositions from the case records (4).
+    assert len(q.captured_queries) == 26, [x["sql"] for x in q.captured_queries]
 
 
 def test_the_report_buttons_give_pdf_and_excel(client, city):

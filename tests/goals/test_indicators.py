@@ -96,10 +96,17 @@ def test_direct_debit_share_and_relief_by_hand(city):
     assert actual("relief_approved", fiscal_year=2023) == 0
 
 
-def test_placeholders_have_no_figure_and_say_why(city):
+def test_case_work_counts_come_from_the_case_records(city):
+    from saiken.cases.models import Case, Investigation
+
     for code in ("investigations", "dispositions"):
-        assert actual(code, fiscal_year=2024) is None
-        assert is_pending(Indicator.objects.get(code=code), refreshed=True) == PLACEHOLDER_NOTE
+        assert actual(code, fiscal_year=2024) == 0  # a year with figures and no case records
+        assert is_pending(Indicator.objects.get(code=code), refreshed=True) is None
+    case = Case.objects.create(debtor=city.taro, department=city.city_tax.department, opened_on=date(2024, 7, 1))
+    Investigation.objects.create(case=case, receivable=city.city_tax, kind="bank", addressee_name="第四北越銀行", legal_basis="地方税法20条の11", requested_on=date(2024, 8, 1))
+    Investigation.objects.create(case=case, receivable=city.city_tax, kind="bank", addressee_name="第四北越銀行", legal_basis="地方税法20条の11", requested_on=date(2025, 4, 1))
+    assert actual("investigations", fiscal_year=2024) == 1
+    assert actual("investigations", fiscal_year=2024, receivable_id=city.city_tax.pk) == 1
 
 
 def test_a_year_without_figures_is_none_not_zero(city):

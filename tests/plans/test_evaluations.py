@@ -182,10 +182,11 @@ def test_the_committee_section_shows_each_plans_latest_grades(city):
     tax_plan(city.member, first_year=2023)  # a draft: not in the committee's section
     (row,) = plan_report.committee_section(2024)
     assert row.plan == plan and row.version == 1 and not row.pending_revision
-    assert (row.grades["A"], row.grades["C"], row.grades[""]) == (1, 1, 1)
-    assert row.grade_text == "A1・C1・判定不能1"
+    # Investigations are counted from the case records: none in the city, so 0 of 10 is a C.
+    assert (row.grades["A"], row.grades["C"], row.grades[""]) == (1, 2, 0)
+    assert row.grade_text == "A1・C2"
     header, body = plan_report.section_table([row])
-    assert header[0] == "番号" and body == [["1", "市税", "令和6年度～令和8年度", "第1版", "令和6年度 中間評価", "作成中", "1", "0", "1", "1"]]
+    assert header[0] == "番号" and body == [["1", "市税", "令和6年度～令和8年度", "第1版", "令和6年度 中間評価", "作成中", "1", "0", "2", "0"]]
     assert plan_report.committee_section(2027) == []
 
 
