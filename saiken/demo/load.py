@@ -64,7 +64,9 @@ def reset_city() -> None:
         if postgres:  # TRUNCATE refuses while deferred foreign-key checks are pending in this transaction
             with connection.cursor() as cur:
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True))
+        # CASCADE (PostgreSQL) also empties the join tables of many-to-many fields, which
+        # point at these tables without being models of their own here.
+        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
         if postgres:
             with connection.cursor() as cur:
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED
