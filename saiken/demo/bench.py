@@ -276,7 +276,7 @@ def measure_demands(*, as_of: date, peak: int = 30_000) -> dict:
     from saiken.ledger.verify import balance_differences, summary_differences
 
     issued_on = as_of + timedelta(days=1)
-    peak_due = _peak_due_date(as_of, peak)
+    _peak_due_date(as_of, peak)  # the busiest due date below is this one
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")

@@ -23,7 +23,6 @@ from saiken.core.formats.zengin import (
     RESULT_CODES,
     TRANSFER_DATA,
     TRANSFER_TRAILER,
-    DebitItem,
     TransferItem,
     make_debit_result,
     read_debit_result,

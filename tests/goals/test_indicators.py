@@ -15,7 +15,7 @@ from saiken.accounting.report import collection_report
 from saiken.catalog.models import ReceivableType
 from saiken.core.money import percent
 from saiken.demands.compliance import share_table
-from saiken.goals.indicators import PLACEHOLDER_NOTE, actual, actuals, is_pending
+from saiken.goals.indicators import actual, actuals, is_pending
 from saiken.goals.models import Indicator
 from saiken.goals.refresh import differences, refresh
 from saiken.ledger import actions as ledger
