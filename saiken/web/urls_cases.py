@@ -1,10 +1,12 @@
 """Screens for case work (滞納整理)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from saiken.web.views import cases
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="case_queue"), name="cases"),
     path("queue/", cases.queue, name="case_queue"),
     path("team/", cases.team, name="case_team"),
     path("transfer/", cases.transfer, name="case_transfer"),
