@@ -137,13 +137,18 @@ def _entries(ids: list[int]) -> list[tuple]:
     with connection.cursor() as cur:
         for start in range(0, len(ids), 5000):
             chunk = ids[start:start + 5000]
-            execute_many_params(
-                cur,
+            select = (
                 f"SELECT e.instalment_id, e.kind, e.component, e.amount, e.booked_on, p.paid_on"
                 f" FROM {Entry._meta.db_table} e LEFT JOIN {Payment._meta.db_table} p ON p.id = e.payment_id"
-                f" WHERE e.instalment_id IN ({', '.join(['%s'] * len(chunk))}) AND e.kind IN ({', '.join(['%s'] * len(kinds))})",
-                [*chunk, *kinds],
             )
+            if connection.vendor == "postgresql":  # two array parameters, not thousands
+                cur.execute(f"{select} WHERE e.instalment_id = ANY(%s) AND e.kind = ANY(%s)", [chunk, kinds])
+            else:
+                execute_many_params(
+                    cur,
+                    f"{select} WHERE e.instalment_id IN ({', '.join(['%s'] * len(chunk))}) AND e.kind IN ({', '.join(['%s'] * len(kinds))})",
+                    [*chunk, *kinds],
+                )
             out += cur.fetchall()
     if connection.vendor == "sqlite":  # SQLite hands dates back as text
         out = [(i, k, c, a, _day(b), _day(p)) for i, k, c, a, b, p in out]
