@@ -67,7 +67,16 @@ def recreate_postgres(url: str) -> None:
         raise BenchFailed(f"benchmark database name {name!r} must be letters, digits and underscores")
     admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(10):
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg.errors.InsufficientPrivilege:
+                # An autovacuum worker (the server's own role) is in the old database: it
+                # cannot be forced out by an ordinary role, but it finishes soon.
+                if attempt == 9:
+                    raise
+                time.sleep(3)
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
