@@ -25,8 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.era import fiscal_year_label, wareki
 from saiken.documents.demand_notice import (
-    ADDR_TOP, ADDR_W, ADDR_X, FOLDS_MM, GREY, LEFT, PAGE_W, RIGHT, ROW_H, TEXT_W, _fit_size, _Page, _wrap, _y, _yen,
-    format_postal_code, instalment_label,
+    FOLDS_MM, GREY, LEFT, PAGE_W, RIGHT, ROW_H, TEXT_W, _Page, _wrap, _y, _yen, instalment_label, window_address,
 )
 from saiken.documents.fonts import register_japanese_font
 
@@ -147,28 +146,8 @@ def _check(letter, font: str) -> None:
 
 def address_block(p: _Page, a: Addressee, number: str) -> None:
     """The window of a 長3 envelope (see demand_notice): postal code, address, name and honorific."""
-    p.text(ADDR_X, ADDR_TOP, format_postal_code(a.postal_code), 10.5)
-    size, leading = 11, 5.2 * mm
-    lines = _wrap(a.address, p.font, size, ADDR_W)
-    if len(lines) > 3:
-        size, leading = 9, 4.2 * mm
-        lines = _wrap(a.address, p.font, size, ADDR_W)
-    name = f"{a.name}　{a.honorific}"
-    name_size = _fit_size(name, p.font, 14, ADDR_W - 4 * mm)
-    names: tuple[str, ...] = (name,)
-    if pdfmetrics.stringWidth(name, p.font, name_size) > ADDR_W - 4 * mm:
-        name_size = 10
-        names = _wrap(name, p.font, name_size, ADDR_W - 4 * mm)
-    if len(lines) > 4 or len(names) > 2:
-        raise ValueError(f"文書 {number}: 宛先の住所または名称が長すぎて封筒の窓に収まりません")
-    top = ADDR_TOP + 6.5 * mm
-    for line in lines:
-        p.text(ADDR_X, top, line, size)
-        top += leading
-    top = max(top + 4 * mm, ADDR_TOP + 25 * mm)
-    for line in names:
-        p.text(ADDR_X + 4 * mm, top, line, name_size)
-        top += 5 * mm
+    window_address(p, postal_code=a.postal_code, address=a.address, name=f"{a.name}　{a.honorific}", name_size=14,
+                   too_long=f"文書 {number}: 宛先の住所または名称が長すぎて封筒の窓に収まりません")
 
 
 def issuer_block(p: _Page, i: Issuer, issued_on: date, number: str) -> None:

@@ -263,22 +263,27 @@ def _fit_size(s: str, font: str, size: float, max_w: float) -> float:
 
 
 def _address_block(p: _Page, n: DemandNotice) -> None:
-    p.text(ADDR_X, ADDR_TOP, format_postal_code(n.postal_code), 10.5)
+    window_address(p, postal_code=n.postal_code, address=n.address, name=f"{n.name}　様", name_size=15,
+                   too_long=f"督促状 {n.number}: 宛先の住所または氏名が長すぎて封筒の窓に収まりません")
+
+
+def window_address(p: _Page, *, postal_code: str, address: str, name: str, name_size: float, too_long: str) -> None:
+    """〒, address and addressee in the window of a 長3 envelope (every letter saiken mails)."""
+    p.text(ADDR_X, ADDR_TOP, format_postal_code(postal_code), 10.5)
     size, leading = 11, 5.2 * mm
-    lines = _wrap(n.address, p.font, size, ADDR_W)
+    lines = _wrap(address, p.font, size, ADDR_W)
     if len(lines) > 3:
         size, leading = 9, 4.2 * mm
-        lines = _wrap(n.address, p.font, size, ADDR_W)
-    name = f"{n.name}　様"
-    name_size = _fit_size(name, p.font, 15, ADDR_W - 4 * mm)
-    names = (name,)
+        lines = _wrap(address, p.font, size, ADDR_W)
+    name_size = _fit_size(name, p.font, name_size, ADDR_W - 4 * mm)
+    names: tuple[str, ...] = (name,)
     if pdfmetrics.stringWidth(name, p.font, name_size) > ADDR_W - 4 * mm:
         # A long corporate name: two lines rather than a line running out of the window.
         name_size = 10
         names = _wrap(name, p.font, name_size, ADDR_W - 4 * mm)
     if len(lines) > 4 or len(names) > 2:
         # Cutting an address or a name short would misdirect the letter: stop instead.
-        raise ValueError(f"督促状 {n.number}: 宛先の住所または氏名が長すぎて封筒の窓に収まりません")
+        raise ValueError(too_long)
     top = ADDR_TOP + 6.5 * mm
     for line in lines:
         p.text(ADDR_X, top, line, size)
