@@ -552,3 +552,27 @@ class ReminderLetter(models.Model):
         verbose_name_plural = "催告書"
         ordering = ["run", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "department", "sent_on"], name="reminder_once_a_day")]
+
+
+class StallReceivableCount(models.Model):
+    """停滞件数（債権別）: stalled cases on a day per receivable they count for (the debtor
+    owes it that day), and with no receivable the cases owing any major receivable, each
+    once (`saiken snapshot-stalls`). The goals dashboard reads it: whether a case is
+    stalled changes with the calendar, so no action could keep a live counter of it,
+    and counting it live costs seconds at a city's case load."""
+
+    day = models.DateField("日付")
+    receivable = models.ForeignKey(
+        "catalog.ReceivableType", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="債権",
+        help_text="空欄は主要債権全体（事案の実数）",
+    )
+    count = models.PositiveIntegerField("停滞件数")
+
+    class Meta:
+        verbose_name = "停滞件数（債権別）"
+        verbose_name_plural = "停滞件数（債権別）"
+        ordering = ["day", "receivable"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "receivable"], condition=models.Q(receivable__isnull=False), name="stall_receivable_count"),
+            models.UniqueConstraint(fields=["day"], condition=models.Q(receivable__isnull=True), name="stall_receivable_count_city"),
+        ]

@@ -24,6 +24,7 @@ from saiken.core.allocation import Component
 from saiken.core.deadlines import deadlines
 from saiken.core.entries import Kind
 from saiken.core.relief import DEFERMENTS
+from saiken.demands import summary
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import LedgerError
@@ -162,19 +163,22 @@ def _issue_chunk(run: DemandRun, rows: list[tuple], terms: dict, receivables: di
         ))
     demand_ids, _ = insert_rows(Demand, _DEMAND_FIELDS, demand_rows)
     line_rows = []
+    counted = []  # (receivable, instalment fiscal year, on time)
     fee_rows = []
     late = 0
     for demand_id, ((_, receivable_id), items) in zip(demand_ids, groups):
         window, fee = terms[receivable_id][2], terms[receivable_id][3]
-        for iid, _, _, _, due, principal in items:
+        for iid, _, _, fy, due, principal in items:
             demand_by = due + timedelta(days=window)
             on_time = as_of <= demand_by
             late += not on_time
             line_rows.append((demand_id, iid, principal, demand_by, on_time))
+            counted.append((receivable_id, fy, on_time))
         if fee:
             # 督促手数料 is assessed once per notice, on its oldest instalment.
             fee_rows.append(EntryRow(items[0][0], Kind.ASSESSMENT.value, Component.FEE.value, fee, as_of, memo="督促手数料", created_by_id=user_id))
     insert_rows(DemandLine, _LINE_FIELDS, line_rows, returning=False)
+    summary.bump(counted, as_of)  # DemandSummary, in this chunk's transaction
     if fee_rows:
         book_rows(fee_rows, {r[0]: (r[2], r[3]) for r in rows}, returning=False)
     DemandRun.objects.filter(pk=run.pk).update(

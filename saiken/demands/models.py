@@ -81,3 +81,21 @@ class DemandLine(models.Model):
     class Meta:
         verbose_name = "督促の対象期別"
         verbose_name_plural = "督促の対象期別"
+
+
+class DemandSummary(models.Model):
+    """督促の期限内・期限後の件数: demand lines per receivable, the instalments' fiscal year
+    and the issue day. Bumped by the demand run in the transaction that inserts the lines
+    (saiken.demands.summary), proved by `saiken check-ledger`: the compliance share reads
+    it instead of every line of every year. The issue day keeps "as of" exact."""
+
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    issued_on = models.DateField()
+    on_time = models.BigIntegerField(default=0)
+    late = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "督促の期限内発付件数"
+        verbose_name_plural = "督促の期限内発付件数"
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable", "issued_on"], name="demand_summary_key")]

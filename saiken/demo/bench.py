@@ -128,6 +128,9 @@ def run(*, scale: str, db: str, seed: int, payments: int, as_of: date, keep: boo
             "check_ledger_clean": result["check_ledger_differences"] == 0,
         }
         return result
+    if target == "dashboard":
+        result["requirements"] = measured["requirements"]  # dashboard_under_1s and the first request's, from the worker
+        return result
     if target == "demands":
         result["requirements"] = {
             f"demand_run_under_{DEMAND_LIMIT_SECONDS:g}s": result["demand_run_seconds"] <= DEMAND_LIMIT_SECONDS,

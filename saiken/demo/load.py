@@ -44,9 +44,11 @@ class Loaded:
 
 def ledger_models() -> list:
     """Debtors, the ledger, and every model (of any app) that points at them, children first."""
-    from saiken.demands.models import DemandRun  # a run is the parent of its demands, pointed at by them
+    from saiken.demands.models import DemandRun, DemandSummary  # a run is the parent of its demands, pointed at by them
+    from saiken.ledger.models import DailySummary, PaymentSummary, WriteOffSummary
 
-    found = [DemandRun, Debtor, LedgerSummary]
+    # The summaries point at no debtor, so they are listed: they count the rows deleted here.
+    found = [DemandRun, Debtor, LedgerSummary, DailySummary, PaymentSummary, WriteOffSummary, DemandSummary]
     i = 0
     while i < len(found):
         for rel in found[i]._meta.related_objects:

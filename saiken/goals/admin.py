@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from saiken.goals.models import GoalRefresh, Indicator, Target
+from saiken.goals.models import Indicator, Target
 
 
 @admin.register(Indicator)
@@ -45,15 +45,6 @@ class TargetAdmin(admin.ModelAdmin):
 
         for obj in queryset:
             delete_target(obj, user=request.user)
-
-
-@admin.register(GoalRefresh)
-class GoalRefreshAdmin(admin.ModelAdmin):
-    list_display = ("as_of", "started_at", "finished_at")
-    readonly_fields = ("as_of", "started_at", "finished_at", "rows")
-
-    def has_add_permission(self, request):
-        return False
 
 
 # ---- plans, evaluations, the library, training ----------------------------------------------

@@ -1,12 +1,12 @@
-"""The running year's forecast (決算見込み) from the daily cache.
+"""The running year's forecast (決算見込み) from the ledger's daily summary.
 
 The method is `saiken.core.forecast.project` (see its docstring). This module feeds it,
 for this year to a date and for last year to the same date and to its close, the
-収入済額 and 調定額 by booking day from DailyCollection (the entries summed per day by
-`saiken refresh-goals`: "collected by this date" is not in the ledger's summary, and
-summing 40 million entries by date on every view is not an option), plus the 滞納繰越
-balance carried into each year, which is no entry of the year, from LedgerSummary.
-So the forecast is as of the latest refresh's date.
+収入済額 and 調定額 by booking day from DailySummary (the principal entries summed per
+day, bumped by every booking in its own transaction: "collected by this date" is not
+in the per-year LedgerSummary, and summing 40 million entries by date on every view is
+not an option), plus the 滞納繰越 balance carried into each year, which is no entry of
+the year, from LedgerSummary. So the forecast is exact as of any date, today included.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from saiken.core.fiscal import accounts_close, fiscal_year_of, fiscal_year_start
 from saiken.core.forecast import Forecast, project, same_day_last_year
 from saiken.core.money import percent
 from saiken.goals.indicators import YearLines
-from saiken.goals.models import DailyCollection
+from saiken.ledger.models import DailySummary
 
 PARTS = ("current", "arrears", "total")
 
@@ -69,11 +69,11 @@ Figures = dict[str, int]  # C, A (this year to date); C1, A1 (last year to the s
 
 def _daily(fiscal_year: int, as_of: date, same_day: date) -> dict[tuple[int, int, str], list[int]]:
     """(receivable, settlement year, part) → [collected to date, assessed to date,
-    collected final, assessed final] from the daily cache, in one query. "To date" is
+    collected final, assessed final] from the daily summary, in one query. "To date" is
     `as_of` for this year and `same_day` for last year."""
     to_date = Q(settlement_year=fiscal_year, day__lte=as_of) | Q(settlement_year=fiscal_year - 1, day__lte=same_day)
     rows = (
-        DailyCollection.objects.filter(settlement_year__in=[fiscal_year, fiscal_year - 1])
+        DailySummary.objects.filter(settlement_year__in=[fiscal_year, fiscal_year - 1])
         .values_list("receivable_id", "settlement_year", "debt_fiscal_year")
         .annotate(
             c=Sum("collected", filter=to_date), a=Sum("assessed", filter=to_date),
@@ -167,7 +167,7 @@ def _pace(result: YearForecast, major: list[int], city: dict[str, Figures]) -> N
     fy = result.fiscal_year
     by_day: dict[int, dict[date, int]] = {fy: defaultdict(int), fy - 1: defaultdict(int)}
     for sy, day, s in (
-        DailyCollection.objects.filter(settlement_year__in=[fy, fy - 1], receivable_id__in=major)
+        DailySummary.objects.filter(settlement_year__in=[fy, fy - 1], receivable_id__in=major)
         .values_list("settlement_year", "day")
         .annotate(s=Sum("collected"))
         .order_by()
@@ -202,4 +202,5 @@ def forecasts(
     rows = summary_rows() if rows is None else rows
     if receivables is None:
         receivables = list(ReceivableType.objects.order_by("number"))
-    return [forecast(fy, as_of, rows, receivables, lines) for fy in running_years(as_of)]
+    # A running year with nothing assessed or collected yet has nothing to project.
+    return [f for f in (forecast(fy, as_of, rows, receivables, lines) for fy in running_years(as_of)) if f.rows]

@@ -5,13 +5,19 @@ Nothing here is typed in. Two ways to the same figures:
 - `actual(code, fiscal_year=…, receivable_id=…)`: one value, computed live and exactly
   from the records (the entries' summary, the demands, the payments, the write-offs,
   the relief decisions). For a check, a command, a plan's evaluation.
-- `actuals(fiscal_year)`: every indicator for every receivable and the city at once,
-  set-based, for the dashboard and the committee's report. Collection rates and 未収金
-  come from LedgerSummary (exact: `saiken check-ledger` proves it) and relief
-  decisions from their small table, both live; the process counts that would need a
-  scan of every entry or payment (督促, 口座振替, 不納欠損) come from the tallies that
-  `saiken refresh-goals` rebuilds, as of its run (`latest_refresh()`); before the first
-  run they are None.
+- `actuals(fiscal_year, as_of=…)`: every indicator for every receivable and the city at
+  once, set-based, for the dashboard and the committee's report, at a cost that does
+  not grow with the ledger. Where a live count would scan every entry, payment or
+  demand line, it reads a summary that the ledger's and the demand run's own actions
+  keep exact in the same transaction (`saiken check-ledger` proves each): collection
+  rates and 未収金 from LedgerSummary, 口座振替 from PaymentSummary, 不納欠損 from
+  WriteOffSummary, demands on time and late from DemandSummary. The rest is counted
+  live, being small or changing with the calendar rather than with any action: demands
+  still missing (open overdue instalments), relief decisions, investigations and
+  dispositions. Stalled cases change with the calendar too but cost seconds to count
+  at a city's case load: `actuals` reads the nightly snapshot (`saiken snapshot-stalls`)
+  of the day or the latest before it, `actual` counts live. Both ways give the same
+  figures as of the same day (stalled cases: once that day's snapshot is taken).
 
 Definitions (each Indicator's description says the same to the committee):
 
@@ -26,7 +32,11 @@ Definitions (each Indicator's description says the same to the committee):
   不納欠損額), by the settlement year the write-off was booked in; optionally one reason.
 - 緩和措置の決裁 = decisions approved (decided) in the fiscal year, whatever became of
   them later (ended, revoked); optionally one kind.
-- 財産調査, 滞納処分: None until case work records them.
+- 財産調査, 滞納処分: investigations requested and dispositions decided in the year.
+- 停滞事案数: open cases stalled (saiken.cases.stalls: no progress N days after a
+  reminder, or no next action date) on the year's last day, or on `as_of` for a year
+  still running; a case counts for every receivable the debtor still owes on an
+  instalment assessed by then (today's balances), and once for the city.
 
 "The city" (receivable None) is the sum over the major receivables (主要14債権,
 ReceivableType.is_major): rates from summed numerators and denominators, never an
@@ -53,19 +63,9 @@ from saiken.core.collection import Line, SummaryRow, collection_lines
 from saiken.core.entries import Kind
 from saiken.core.fiscal import fiscal_year_end, fiscal_year_start
 from saiken.core.money import percent, rate
-from saiken.demands.compliance import Share, share_table
-from saiken.goals.models import (
-    ChannelTally,
-    Comparison,
-    Computation,
-    DemandTally,
-    GoalRefresh,
-    Indicator,
-    Target,
-    Unit,
-    WriteOffTally,
-)
-from saiken.ledger.models import Channel, Entry, Payment
+from saiken.demands.compliance import Share, share_table, shares
+from saiken.goals.models import Comparison, Computation, Indicator, Target, Unit
+from saiken.ledger.models import Channel, Entry, Payment, PaymentSummary, WriteOffSummary
 from saiken.relief.models import ReliefDecision, Status
 
 Value = Decimal | int | None
@@ -76,6 +76,7 @@ APPROVED_STATUSES = (Status.APPROVED, Status.ENDED, Status.REVOKED)
 NOT_A_PAYMENT = frozenset({Channel.TRANSFER.value})  # 充当: the city moves money, the debtor pays nothing
 PLACEHOLDERS: frozenset[str] = frozenset()  # every indicator has its records now (case work landed)
 CASE_COUNTS = frozenset({Computation.INVESTIGATIONS, Computation.DISPOSITIONS})
+STALLS = frozenset({Computation.STALLED_CASES})
 PLACEHOLDER_NOTE = "未集計（滞納整理の記録が未整備）"
 LEDGER = frozenset(
     {
@@ -104,7 +105,7 @@ Raw = Ratio | int
 
 @dataclass
 class Tallies:
-    """The raw counts behind the process indicators, from the records or from the cache."""
+    """The raw counts behind the process indicators, from the records or from the summaries."""
 
     demands: dict[tuple[int, int], Share] = field(default_factory=dict)  # (receivable, instalment FY)
     channels: dict[tuple[int, int, str], tuple[int, int]] = field(default_factory=dict)  # (receivable, FY, channel) → (payments, yen)
@@ -177,6 +178,37 @@ def case_counts(fiscal_year: int) -> dict[tuple[str, int], int]:
     return out
 
 
+def stall_as_of(fiscal_year: int, as_of: date) -> date:
+    """The day a year's stalled cases are counted on: its last day, or `as_of` before then."""
+    return min(as_of, fiscal_year_end(fiscal_year))
+
+
+def stalled_counts(as_of: date, major: Iterable[int] | None = None) -> dict[int | None, int]:
+    """Stalled cases on `as_of` per receivable, and (key None) the cases with any of the
+    `major` receivables, each case once: live from the case records (saiken.cases.stalls),
+    at a cost of the open cases (about a second per 10,000 on SQLite), not of the ledger."""
+    from saiken.cases.stalls import receivable_counts, stalled_receivables  # goals reads case work, never the reverse
+
+    major = set(major) if major is not None else set(ReceivableType.objects.filter(is_major=True).values_list("id", flat=True))
+    return receivable_counts(stalled_receivables(as_of), major)
+
+
+def stall_snapshot(day: date) -> tuple[date | None, dict[int | None, int] | None]:
+    """The nightly count (`saiken snapshot-stalls`) of the latest day on or before `day`:
+    (that day, counts as `stalled_counts` gives them), or (None, None) if none was taken.
+
+    The dashboard reads this rather than counting live: whether a case is stalled changes
+    with the calendar (N days after a reminder), so no action could keep a counter of it
+    exact, and the live count costs seconds at a city's case load (17,000 open cases:
+    2 s on SQLite at scale M), twice per page."""
+    from saiken.cases.models import StallReceivableCount
+
+    latest = StallReceivableCount.objects.filter(day__lte=day).order_by("-day").values_list("day", flat=True).first()
+    if latest is None:
+        return None, None
+    return latest, dict(StallReceivableCount.objects.filter(day=latest).values_list("receivable_id", "count"))
+
+
 def relief_counts(fiscal_year: int) -> dict[tuple[int, str], int]:
     """(receivable, kind) → decisions approved in the fiscal year. Live: the table is small."""
     rows = (
@@ -192,34 +224,29 @@ def relief_counts(fiscal_year: int) -> dict[tuple[int, str], int]:
     return {(rid, kind): n for rid, kind, n in rows}
 
 
-# ---- the cache --------------------------------------------------------------------------
+# ---- the summaries ----------------------------------------------------------------------
 
 
-def latest_refresh() -> GoalRefresh | None:
-    return GoalRefresh.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-id").first()
-
-
-def cached_tallies(fiscal_year: int) -> Tallies:
-    """The tallies of one fiscal year as `saiken refresh-goals` left them."""
-    demands = {
-        (rid, fy): Share(on_time, late, missing, pending)
-        for rid, fy, on_time, late, missing, pending in DemandTally.objects.filter(fiscal_year=fiscal_year).values_list(
-            "receivable_id", "fiscal_year", "on_time", "late", "missing", "pending"
-        )
-    }
+def stored_tallies(fiscal_year: int, as_of: date, demand_shares: dict[tuple[int, int], Share] | None = None) -> Tallies:
+    """The tallies of one fiscal year from the summaries the actions keep exact (the
+    demands still missing counted live, see saiken.demands.compliance.shares; pass
+    `demand_shares` of every year to read them once for several years)."""
     channels = {
         (rid, fy, ch): (n, s)
-        for rid, fy, ch, n, s in ChannelTally.objects.filter(fiscal_year=fiscal_year).values_list(
+        for rid, fy, ch, n, s in PaymentSummary.objects.filter(fiscal_year=fiscal_year).values_list(
             "receivable_id", "fiscal_year", "channel", "payments", "amount"
         )
     }
     write_offs = {
         (rid, sy, reason): (n, p)
-        for rid, sy, reason, n, p in WriteOffTally.objects.filter(settlement_year=fiscal_year).values_list(
+        for rid, sy, reason, n, p in WriteOffSummary.objects.filter(settlement_year=fiscal_year).values_list(
             "receivable_id", "settlement_year", "reason", "instalments", "principal"
         )
+        if n or p
     }
-    return Tallies(demands, channels, write_offs)
+    if demand_shares is None:
+        demand_shares = shares(as_of, [fiscal_year])
+    return Tallies({k: v for k, v in demand_shares.items() if k[1] == fiscal_year}, channels, write_offs)
 
 
 # ---- from raw figures to values ---------------------------------------------------------
@@ -284,18 +311,21 @@ class _Context:
     with_data: frozenset[int]  # receivables with any ledger figure in the year
     major: frozenset[int]
     receivables: list[int]
-    tallies: Tallies | None  # None: not refreshed yet
+    tallies: Tallies
     relief: dict[tuple[int, str], int]
     cases: dict[tuple[str, int], int] = field(default_factory=dict)
+    stalled: dict[int | None, int] | None = None  # None: not asked for, or no snapshot yet
 
 
 def _context(
-    fiscal_year: int, rows: list[SummaryRow], tallies: Tallies | None, receivables: list[ReceivableType] | None = None,
-    lines: YearLines | None = None,
+    fiscal_year: int, rows: list[SummaryRow], tallies: Tallies, receivables: list[ReceivableType] | None = None,
+    lines: YearLines | None = None, stalls_on: date | None = None, stalled: dict[int | None, int] | None = None,
 ) -> _Context:
+    """`stalls_on`: count the stalled cases of that day live; else `stalled` as given."""
     if receivables is None:
         receivables = list(ReceivableType.objects.order_by("number"))
     receivables = [(r.id, r.is_major) for r in receivables]
+    major = frozenset(rid for rid, is_major in receivables if is_major)
     # A year has figures where something was settled in it (debts migrated later for
     # an old year settle in the migration's year, so their debt year alone says nothing).
     with_data = frozenset(r.receivable for r in rows if r.settlement_year == fiscal_year)
@@ -303,11 +333,12 @@ def _context(
         fiscal_year,
         lines[fiscal_year] if lines is not None else collection_lines(rows, fiscal_year),
         with_data,
-        frozenset(rid for rid, major in receivables if major),
+        major,
         [rid for rid, _ in receivables],
         tallies,
         relief_counts(fiscal_year),
         case_counts(fiscal_year),
+        stalled_counts(stalls_on, major) if stalls_on is not None else stalled,
     )
 
 
@@ -315,8 +346,12 @@ def _values(indicator: Indicator, ctx: _Context) -> dict[int | None, Value]:
     """The indicator for every receivable and for the city (None)."""
     comp, param = indicator.computation, indicator.parameter
     raw: dict[int, Raw] | None
+    city_override: int | None = None  # a count that is not the sum over receivables
     if comp in PLACEHOLDERS:
         raw = None
+    elif comp in STALLS:
+        raw = ctx.stalled  # None without a snapshot: no figure
+        city_override = (ctx.stalled or {}).get(None, 0)  # a case owing two receivables is one case
     elif comp in LEDGER:
         raw = {rid: _ledger_raw(comp, line) for rid, line in ctx.lines.items()}
     elif comp in CASE_COUNTS:
@@ -330,7 +365,7 @@ def _values(indicator: Indicator, ctx: _Context) -> dict[int | None, Value]:
             if not param or kind == param:
                 raw[rid] += n
     elif comp in TALLIED:
-        raw = None if ctx.tallies is None else _tallied_raw(comp, param, ctx.tallies, ctx.fiscal_year)
+        raw = _tallied_raw(comp, param, ctx.tallies, ctx.fiscal_year)
     else:
         raise ValueError(f"unknown computation {comp!r} of indicator {indicator.code!r}")
     out: dict[int | None, Value] = {}
@@ -343,7 +378,7 @@ def _values(indicator: Indicator, ctx: _Context) -> dict[int | None, Value]:
         out[rid] = _finish(r)
         if rid in ctx.major:
             city = r if city is None else city + r
-    out[None] = _finish(city)
+    out[None] = _finish(city if city is None or city_override is None else city_override)
     return out
 
 
@@ -359,38 +394,44 @@ def actual(indicator_code: str, *, fiscal_year: int, receivable_id: int | None =
     is the day the demand share is judged on: an instalment still within its demand
     window then is not counted yet."""
     indicator = _indicator(indicator_code)
-    tallies = None
-    if indicator.computation in TALLIED:
-        as_of = as_of or timezone.localdate()
-        tallies = Tallies()
-        if indicator.computation == Computation.DEMAND_ON_TIME:
-            tallies.demands = demand_tallies(as_of, fiscal_year)
-        elif indicator.computation == Computation.DIRECT_DEBIT_SHARE:
-            tallies.channels = channel_tallies(fiscal_year)
-        else:
-            tallies.write_offs = write_off_tallies(fiscal_year)
-    ctx = _context(fiscal_year, summary_rows(), tallies)
+    as_of = as_of or timezone.localdate()
+    tallies = Tallies()
+    if indicator.computation == Computation.DEMAND_ON_TIME:
+        tallies.demands = demand_tallies(as_of, fiscal_year)
+    elif indicator.computation == Computation.DIRECT_DEBIT_SHARE:
+        tallies.channels = channel_tallies(fiscal_year)
+    elif indicator.computation in TALLIED:
+        tallies.write_offs = write_off_tallies(fiscal_year)
+    stalls_on = stall_as_of(fiscal_year, as_of) if indicator.computation in STALLS else None
+    ctx = _context(fiscal_year, summary_rows(), tallies, stalls_on=stalls_on)
     return _values(indicator, ctx)[receivable_id]
 
 
 def actuals(
     fiscal_year: int,
     *,
+    as_of: date | None = None,
     rows: list[SummaryRow] | None = None,
     indicators: Iterable[Indicator] | None = None,
     receivables: list[ReceivableType] | None = None,
-    refreshed: bool | None = None,
     lines: YearLines | None = None,
+    demand_shares: dict[tuple[int, int], Share] | None = None,
 ) -> dict[Key, Value]:
     """Every active indicator's actual for every receivable and the city (receivable
-    None), set-based: a fixed number of queries at any scale. Process counts are as of
-    the latest `saiken refresh-goals` (None before the first). The keyword arguments
-    only save queries when the caller has them already."""
+    None) as of `as_of` (default today), the same as `actual` gives one by one, read
+    from the summaries: a fixed number of queries whatever the size of the ledger.
+    Stalled cases come from the nightly snapshot of their day or the latest before it
+    (`stall_snapshot`; None before the first). The keyword arguments only save queries
+    when the caller has them already."""
+    as_of = as_of or timezone.localdate()
     rows = summary_rows() if rows is None else rows
     indicators = list(Indicator.objects.filter(active=True)) if indicators is None else list(indicators)
-    refreshed = latest_refresh() is not None if refreshed is None else refreshed
-    tallies = cached_tallies(fiscal_year) if refreshed else None
-    ctx = _context(fiscal_year, rows, tallies, receivables, lines)
+    stalled = None
+    if any(i.computation in STALLS for i in indicators):
+        _, stalled = stall_snapshot(stall_as_of(fiscal_year, as_of))
+    if demand_shares is None and receivables is not None:
+        demand_shares = shares(as_of, [fiscal_year], {r.id: r.demand_window_days for r in receivables})
+    ctx = _context(fiscal_year, rows, stored_tallies(fiscal_year, as_of, demand_shares), receivables, lines, stalled=stalled)
     out: dict[Key, Value] = {}
     for ind in indicators:
         for rid, v in _values(ind, ctx).items():
@@ -398,12 +439,16 @@ def actuals(
     return out
 
 
-def is_pending(indicator: Indicator, refreshed: bool) -> str | None:
-    """Why an indicator has no figure at all, to say so on screen (or None)."""
+STALLS_PENDING = "未集計（saiken snapshot-stalls が未実行）"
+
+
+def is_pending(indicator: Indicator, no_stall_snapshot: bool = False) -> str | None:
+    """Why an indicator has no figure at all, to say so on screen (or None).
+    `no_stall_snapshot`: the figures are `actuals` and no stalled-case snapshot was taken."""
     if indicator.computation in PLACEHOLDERS:
         return PLACEHOLDER_NOTE
-    if indicator.computation in TALLIED and not refreshed:
-        return "未集計（saiken refresh-goals が未実行）"
+    if indicator.computation in STALLS and no_stall_snapshot:
+        return STALLS_PENDING
     return None
 
 

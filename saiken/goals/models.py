@@ -1,15 +1,15 @@
-"""Goals (目標): the indicators the committee watches, the targets it sets, and the
-caches that let the dashboard read a whole city's figures at once.
+"""Goals (目標): the indicators the committee watches, the targets it sets, the
+implementation plans and their evaluations.
 
 An Indicator is a definition kept with every target: what is measured, in which unit,
 and how (`computation`, the stable code `saiken.goals.indicators` dispatches on, with
 an optional `parameter` such as a write-off reason). Actual values are never typed in:
 they are computed from the ledger and the records (`saiken.goals.indicators`).
 
-The Tally models are caches rebuilt by `saiken refresh-goals` (nightly): the raw
-counts behind the process indicators and the collection per booking day the
-forecast needs, which would otherwise mean scanning every entry and payment of the
-city on each page view. `saiken refresh-goals --check` proves they equal the records.
+Goals keeps no figures of its own: the dashboard reads the summaries that the ledger
+and the demand run keep exact as they write (saiken.ledger.models.LedgerSummary,
+DailySummary, PaymentSummary, WriteOffSummary; saiken.demands.models.DemandSummary),
+which `saiken check-ledger` proves.
 """
 
 from django.conf import settings
@@ -42,6 +42,7 @@ class Computation(models.TextChoices):
     RELIEF_APPROVED = "relief_approved", "緩和措置の決裁（件数）"
     INVESTIGATIONS = "investigations", "財産調査（件数）"
     DISPOSITIONS = "dispositions", "滞納処分・強制執行（件数）"
+    STALLED_CASES = "stalled_cases", "停滞事案（件数）"
 
 
 class PolicyDirection(models.TextChoices):
@@ -187,94 +188,6 @@ def format_value(value, unit: str) -> str:
     if unit == Unit.PERCENT:
         return f"{value:.1f}"
     return f"{int(value):,}"
-
-
-# ---- caches rebuilt by `saiken refresh-goals` -------------------------------------------
-
-
-class GoalRefresh(models.Model):
-    """集計の実行記録: one run of `saiken refresh-goals`; the latest finished one dates the caches."""
-
-    as_of = models.DateField("集計基準日")
-    started_at = models.DateTimeField("開始日時")
-    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
-    rows = models.JSONField("件数", default=dict)
-
-    class Meta:
-        verbose_name = "目標指標の集計"
-        verbose_name_plural = "目標指標の集計"
-        ordering = ["-finished_at", "-id"]
-
-    def __str__(self):
-        return f"{self.as_of} 集計"
-
-
-class DailyCollection(models.Model):
-    """日別収納額・調定額: principal collected (収入済額) and assessed (調定額: assessments
-    and corrections) per receivable, debt year, settlement year and booking day. Summed
-    over the days, each equals the ledger's figure for the year (the carried-in 滞納繰越
-    balance is not an entry of the year, so it is not here)."""
-
-    receivable = models.ForeignKey(ReceivableType, on_delete=models.CASCADE, related_name="+")
-    debt_fiscal_year = models.PositiveSmallIntegerField()
-    settlement_year = models.PositiveSmallIntegerField()
-    day = models.DateField()
-    collected = models.BigIntegerField(default=0)
-    assessed = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = "日別収納額"
-        verbose_name_plural = "日別収納額"
-        constraints = [
-            models.UniqueConstraint(fields=["settlement_year", "day", "receivable", "debt_fiscal_year"], name="daily_collection_key")
-        ]
-
-
-class ChannelTally(models.Model):
-    """納付経路別件数: payments booked in a fiscal year, per receivable and channel."""
-
-    receivable = models.ForeignKey(ReceivableType, on_delete=models.CASCADE, related_name="+")
-    fiscal_year = models.PositiveSmallIntegerField()
-    channel = models.CharField(max_length=20)
-    payments = models.BigIntegerField()
-    amount = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = "納付経路別件数"
-        verbose_name_plural = "納付経路別件数"
-        constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable", "channel"], name="channel_tally_key")]
-
-
-class WriteOffTally(models.Model):
-    """不納欠損の理由別件数: instalments written off and their principal, per settlement year."""
-
-    receivable = models.ForeignKey(ReceivableType, on_delete=models.CASCADE, related_name="+")
-    settlement_year = models.PositiveSmallIntegerField()
-    reason = models.CharField(max_length=200)
-    instalments = models.BigIntegerField()
-    principal = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = "不納欠損の理由別件数"
-        verbose_name_plural = "不納欠損の理由別件数"
-        constraints = [models.UniqueConstraint(fields=["settlement_year", "receivable", "reason"], name="write_off_tally_key")]
-
-
-class DemandTally(models.Model):
-    """督促の期限内発付の件数: per receivable and the instalments' fiscal year (see
-    saiken.demands.compliance), as of the refresh's date."""
-
-    receivable = models.ForeignKey(ReceivableType, on_delete=models.CASCADE, related_name="+")
-    fiscal_year = models.PositiveSmallIntegerField()
-    on_time = models.BigIntegerField()
-    late = models.BigIntegerField()
-    missing = models.BigIntegerField()
-    pending = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = "督促の期限内発付件数"
-        verbose_name_plural = "督促の期限内発付件数"
-        constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable"], name="demand_tally_key")]
 
 
 # ---- implementation plans, evaluations and the shared library (issue 6) -----------------

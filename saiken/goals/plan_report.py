@@ -90,7 +90,7 @@ def target_progress(version: PlanVersion, today: date) -> list[ProgressRow]:
         before = actual(code, fiscal_year=pt.fiscal_year - 1, receivable_id=receivable_id, as_of=today)
         achieved, gap = attainment(pt.as_target(), now, before)
         reference = before if pt.comparison in RELATIVE else pt.value
-        note = is_pending(pt.indicator, refreshed=True) or ""
+        note = is_pending(pt.indicator) or ""
         if not note and now is None:
             note = "実績なし"
         elif not note and accounts_close(pt.fiscal_year) >= today:

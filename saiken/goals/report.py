@@ -36,11 +36,12 @@ from saiken.core.collection import Line, SummaryRow, city_total
 from saiken.core.era import fiscal_year_label, wareki
 from saiken.core.fiscal import accounts_close
 from saiken.core.money import percent, point_change
+from saiken.demands.compliance import shares
 from saiken.documents.fonts import register_japanese_font
 from saiken.goals import plan_report, svg
 from saiken.goals.forecasts import YearForecast, forecasts
-from saiken.goals.indicators import Value, YearLines, actuals, attainment, is_pending, latest_refresh, targets_for
-from saiken.goals.models import RELATIVE, GoalRefresh, Indicator, Target, Unit
+from saiken.goals.indicators import Value, YearLines, actuals, attainment, is_pending, stall_as_of, stall_snapshot, targets_for
+from saiken.goals.models import RELATIVE, Indicator, Target, Unit
 
 OKU = 100_000_000
 
@@ -225,7 +226,7 @@ class CommitteeReport:
     indicators: list[IndicatorRow]  # process indicators (取組指標)
     receivables: list[ReceivableType]
     blocks: list[ReceivableBlock]
-    refresh: GoalRefresh | None
+    stall_day: date | None = None  # the day of the stalled-case count shown for the year (nightly snapshot)
     forecasts: list[YearForecast] = field(default_factory=list)
     pace_charts: list[svg.Chart] = field(default_factory=list)
 
@@ -375,8 +376,9 @@ def _pace_chart(f: YearForecast) -> svg.Chart:
 def build(
     fiscal_year: int, *, rows: list[SummaryRow] | None = None, with_forecast: bool = True, today: date | None = None
 ) -> CommitteeReport:
-    """Everything the dashboard shows for `fiscal_year`. `today` (default: today) tells
-    which years are still collecting; the forecast is as of the latest refresh."""
+    """Everything the dashboard shows for `fiscal_year`, as of `today` (default: today):
+    which years are still collecting, the forecast, the process indicators. Every figure
+    is exact at that moment (the summaries are kept by the actions that write the records)."""
     today = today or timezone.localdate()
     rows = accounting.summary_rows() if rows is None else rows
     everything = list(ReceivableType.objects.order_by("number"))
@@ -384,39 +386,41 @@ def build(
     major = [r.id for r in receivables]
     ledger_years = sorted({r.settlement_year for r in rows}, reverse=True)
     lines = YearLines(rows)
-    refresh = latest_refresh()
-    year_forecasts = forecasts(refresh.as_of, rows, everything, lines) if with_forecast and refresh is not None else []
+    year_forecasts = forecasts(today, rows, everything, lines) if with_forecast else []
     projected: dict[tuple[int, int | None], Fraction] = {}
     for f in year_forecasts:
         for row in [*f.rows, f.city]:
             if row.parts["total"].rate is not None:
                 projected[(f.fiscal_year, row.receivable_id)] = row.parts["total"].rate
-    as_of = refresh.as_of if refresh is not None else None
-    hist = history(lines, ledger_years, major, today, projected, as_of)
+    hist = history(lines, ledger_years, major, today, projected, today)
     chart = svg.history_chart([h.point for h in hist], title="主要14債権の未収金と収納率の推移")
     collection = accounting.collection_report(fiscal_year, rows, major_only=True) if fiscal_year in ledger_years else None
 
     indicators = list(Indicator.objects.filter(active=True))
-    same = dict(rows=rows, indicators=indicators, receivables=everything, refreshed=refresh is not None, lines=lines)
+    # The demand shares of both years below at once.
+    demand_shares = shares(today, [fiscal_year - 1, fiscal_year], {r.id: r.demand_window_days for r in everything})
+    same = dict(as_of=today, rows=rows, indicators=indicators, receivables=everything, lines=lines, demand_shares=demand_shares)
     now = actuals(fiscal_year, **same)
     before = actuals(fiscal_year - 1, **same)
+    stall_day, _ = stall_snapshot(stall_as_of(fiscal_year, today))
+    no_snapshot = stall_day is None
     target_rows = []
     for t in targets_for(fiscal_year):
         key = (t.indicator.code, t.receivable_id)
         a, p = now.get(key), before.get(key)
         achieved, gap = attainment(t, a, p)
-        target_rows.append(TargetRow(t, t.fiscal_year != fiscal_year, a, p, achieved, gap, is_pending(t.indicator, refresh is not None)))
+        target_rows.append(TargetRow(t, t.fiscal_year != fiscal_year, a, p, achieved, gap, is_pending(t.indicator, no_snapshot)))
     process = [
         IndicatorRow(
             ind, now[(ind.code, None)], before[(ind.code, None)], [now[(ind.code, r.id)] for r in receivables],
-            is_pending(ind, refresh is not None),
+            is_pending(ind, no_snapshot),
         )
         for ind in indicators
         if not ind.is_outcome
     ]
     report = CommitteeReport(
         fiscal_year, today, ledger_years, hist, chart, collection, target_rows, process,
-        receivables, _blocks(lines, ledger_years, receivables, today, projected), refresh,
+        receivables, _blocks(lines, ledger_years, receivables, today, projected), stall_day,
     )
     report.forecasts = year_forecasts
     report.pace_charts = [_pace_chart(f) for f in year_forecasts]
@@ -549,7 +553,8 @@ def render_pdf(report: CommitteeReport) -> bytes:
         Paragraph(
             ("この年度は出納閉鎖前のため、実績は作成日現在の値です。" if report.running else "")
             + f"作成日 {wareki(report.generated_at)}。金額は円（公表値は億円）、収納率は％（収入済額÷調定額、本税・本料）。"
-            + (f"取組指標・決算見込みは{wareki(report.refresh.as_of)}時点の集計。" if report.refresh else "取組指標は未集計（saiken refresh-goals 未実行）。"),
+            + f"取組指標・決算見込みは{wareki(report.generated_at)}時点"
+            + (f"（停滞事案数は{wareki(report.stall_day)}の日次集計）。" if report.stall_day else "。"),
             body,
         ),
     ]

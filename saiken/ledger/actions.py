@@ -207,6 +207,7 @@ def record_payment(
             )
     except IntegrityError as e:  # the same reference posted concurrently
         raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference") from e
+    Payment.tally([(receivable.id, booked_on, channel, amount)])
     common = dict(payment=payment, booked_on=booked_on, created_by=user)
     entries = [
         Entry(instalment_id=iid, kind=Kind.ASSESSMENT, component=Component.LATE_CHARGE, amount=yen, booked_on=booked_on,

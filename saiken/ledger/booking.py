@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -22,9 +22,9 @@ from django.db import connection, models
 from django.utils import timezone
 
 from saiken.core.allocation import Component
-from saiken.core.entries import BALANCE_SIGN, OVERPAID_SIGN
-from saiken.core.fiscal import settlement_year
-from saiken.ledger.models import Entry, Instalment, LedgerSummary
+from saiken.core.entries import ASSESSED_SIGN, BALANCE_SIGN, COLLECTED_SIGN, OVERPAID_SIGN, Kind
+from saiken.core.fiscal import fiscal_year_of, settlement_year
+from saiken.ledger.models import DailySummary, Entry, Instalment, LedgerSummary, PaymentSummary, WriteOffSummary
 
 _COLUMNS = {
     Component.PRINCIPAL: 0,
@@ -106,6 +106,8 @@ def book_rows(
             # Sorted ids: concurrent bookings lock rows in one order, never deadlock.
             move_balances(cur, [(*d, iid) for iid, d in sorted(deltas.items()) if any(d)])
         bump_summary(cur, summary)
+        bump_daily(cur, rows, years, debts)
+        bump_write_offs(cur, rows, years, debts)
     return ids, years, created_at
 
 
@@ -141,6 +143,101 @@ def bump_summary(cur, summary: dict[tuple, list[int]]) -> None:
         f" DO UPDATE SET amount = {table}.amount + excluded.amount, entries = {table}.entries + excluded.entries",
         [(*key, amount, count) for key, (amount, count) in sorted(summary.items())],
     )
+
+
+_PRINCIPAL = Component.PRINCIPAL.value
+_COLLECTED = {k.value: v for k, v in COLLECTED_SIGN.items()}
+_ASSESSED = {k.value: v for k, v in ASSESSED_SIGN.items()}
+_WRITE_OFF = Kind.WRITE_OFF.value
+
+
+def _upsert(cur, model: type[models.Model], key: Sequence[str], counters: Sequence[str], rows: list[tuple]) -> None:
+    """Add `counters` to the row of each key (inserting it at zero first): one atomic
+    statement per row, so two transactions bumping the same row both count. Rows sorted,
+    so concurrent bookings lock them in one order."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name).column for name in (*key, *counters)]
+    conflict = ", ".join(model._meta.get_field(name).column for name in key)
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns[len(key):])
+    cur.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        f" ON CONFLICT ({conflict}) DO UPDATE SET {adds}",
+        sorted(rows),
+    )
+
+
+def bump_daily(cur, rows: Sequence[EntryRow], years: Sequence[int], debts: dict[int, tuple[int, int]]) -> None:
+    """DailySummary: principal collected and assessed per receivable, debt year,
+    settlement year and booking day (the running year's forecast reads it)."""
+    daily: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for r, year in zip(rows, years):
+        if str(r.component) != _PRINCIPAL:
+            continue
+        kind = str(r.kind)
+        c, a = _COLLECTED.get(kind, 0), _ASSESSED.get(kind, 0)
+        if c or a:
+            receivable_id, fy = debts[r.instalment_id]
+            d = daily[(year, r.booked_on, receivable_id, fy)]
+            d[0] += c * r.amount
+            d[1] += a * r.amount
+    adapt = connection.ops.adapt_datefield_value
+    _upsert(
+        cur, DailySummary, ("settlement_year", "day", "receivable", "debt_fiscal_year"), ("collected", "assessed"),
+        [(year, adapt(day), rid, fy, c, a) for (year, day, rid, fy), (c, a) in daily.items() if c or a],
+    )
+
+
+def bump_write_offs(cur, rows: Sequence[EntryRow], years: Sequence[int], debts: dict[int, tuple[int, int]]) -> None:
+    """WriteOffSummary: instalments written off and their principal per receivable,
+    settlement year and reason. Called after the entries are inserted: an instalment
+    counts once per key, so it is new to a key only when every write-off entry it has
+    there is one of these (a second write-off after an increase counts no second time)."""
+    batch: dict[tuple[int, int, str], int] = defaultdict(int)  # (instalment, settlement year, reason) → entries now
+    principal: dict[tuple[int, int, str], int] = defaultdict(int)
+    for r, year in zip(rows, years):
+        if str(r.kind) == _WRITE_OFF:
+            key = (r.instalment_id, year, r.reason)
+            batch[key] += 1
+            if str(r.component) == _PRINCIPAL:
+                principal[key] += r.amount
+    if not batch:
+        return
+    ids = sorted({iid for iid, _, _ in batch})
+    existing: dict[tuple[int, int, str], int] = {}
+    for start in range(0, len(ids), 2000):
+        existing.update(
+            ((iid, sy, reason), n)
+            for iid, sy, reason, n in Entry.objects.filter(kind=_WRITE_OFF, instalment_id__in=ids[start:start + 2000])
+            .values_list("instalment_id", "settlement_year", "reason").annotate(n=models.Count("id")).order_by()
+        )
+    tally: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0])
+    for key, n in batch.items():
+        t = tally[(key[1], debts[key[0]][0], key[2])]
+        t[0] += existing.get(key) == n
+        t[1] += principal[key]
+    _upsert(cur, WriteOffSummary, ("settlement_year", "receivable", "reason"), ("instalments", "principal"),
+            [(*key, n, p) for key, (n, p) in tally.items()])
+
+
+def bump_payments(payments: Iterable[tuple[int, date, str, int]]) -> None:
+    """PaymentSummary: count Payment rows just inserted, given as (receivable id, booked
+    on, channel, amount), by receivable, fiscal year of booking and channel. Call it in
+    the transaction that inserted them (`Payment.tally` is the same, for callers that
+    have the model at hand)."""
+    tally: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0])
+    years: dict[date, int] = {}
+    for receivable_id, booked_on, channel, amount in payments:
+        fy = years.get(booked_on)
+        if fy is None:
+            fy = years[booked_on] = fiscal_year_of(booked_on)
+        t = tally[(fy, receivable_id, str(channel))]
+        t[0] += 1
+        t[1] += amount
+    with connection.cursor() as cur:
+        _upsert(cur, PaymentSummary, ("fiscal_year", "receivable", "channel"), ("payments", "amount"),
+                [(*key, n, a) for key, (n, a) in tally.items()])
 
 
 def execute_many_params(cur, sql: str, params: Sequence) -> None:

@@ -230,6 +230,7 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     payment_ids: list[int] = []
     if not errors:
         payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments)
+        Payment.tally((p[1], p[4], p[5], p[2]) for p in payments)  # receivable, booked on, channel, amount
         entries = [
             EntryRow(iid, kind, component, amount, p[4], payment_id=None if kind == assessment else pid, created_by_id=user_id,
                      memo=f"延滞金確定（{p[3]:%Y-%m-%d}納付）" if kind == assessment else "")

@@ -104,6 +104,15 @@ class Payment(models.Model):
     def __str__(self):
         return f"{self.paid_on} {self.amount:,}円"
 
+    @staticmethod
+    def tally(rows) -> None:
+        """Count Payment rows just inserted, as (receivable id, booked on, channel, amount),
+        into PaymentSummary, in the caller's transaction (saiken.ledger.booking.bump_payments).
+        A method here because every path that inserts payments has this model at hand."""
+        from saiken.ledger.booking import bump_payments  # booking imports these models
+
+        bump_payments(rows)
+
 
 class WriteOffReason(models.TextChoices):
     PRESCRIPTION = "prescription", "時効の完成"
@@ -163,3 +172,66 @@ class LedgerSummary(models.Model):
                 fields=["receivable", "debt_fiscal_year", "settlement_year", "kind", "component"], name="summary_key"
             )
         ]
+
+
+# ---- finer summaries for the goals' dashboard -------------------------------------------
+#
+# Kept exact like LedgerSummary: bumped by `saiken.ledger.booking` in the transaction
+# that writes the entries or payments they count (INSERT … ON CONFLICT DO UPDATE,
+# so two clerks at once never lose an increment), and proved by `saiken check-ledger`.
+# Each is small: its key is a day, a year or a reason, never a debtor or an instalment.
+
+
+class DailySummary(models.Model):
+    """日別の収入済額・調定額 (principal only) per receivable, debt year, settlement year and
+    booking day: what "collected by this date" needs (the running year's forecast), which
+    the per-year LedgerSummary cannot say. Summed over the days, each equals the
+    LedgerSummary's figure (collected = payments + transfers in − overpayments set aside;
+    assessed = assessments + increases − decreases, saiken.core.entries)."""
+
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="+")
+    debt_fiscal_year = models.PositiveSmallIntegerField()
+    settlement_year = models.PositiveSmallIntegerField()
+    day = models.DateField()
+    collected = models.BigIntegerField(default=0)
+    assessed = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "日別集計"
+        verbose_name_plural = "日別集計"
+        constraints = [
+            models.UniqueConstraint(fields=["settlement_year", "day", "receivable", "debt_fiscal_year"], name="daily_summary_key")
+        ]
+
+
+class PaymentSummary(models.Model):
+    """納付経路別の収納: Payment rows and their yen per receivable, fiscal year of booking
+    (April–March of `booked_on`, not the settlement year) and channel."""
+
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    payments = models.BigIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "納付経路別集計"
+        verbose_name_plural = "納付経路別集計"
+        constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable", "channel"], name="payment_summary_key")]
+
+
+class WriteOffSummary(models.Model):
+    """不納欠損の理由別集計: instalments with a write-off entry (each counted once per key,
+    whatever its components) and the principal written off, per receivable, settlement
+    year and reason."""
+
+    receivable = models.ForeignKey(ReceivableType, on_delete=models.PROTECT, related_name="+")
+    settlement_year = models.PositiveSmallIntegerField()
+    reason = models.CharField(max_length=200)
+    instalments = models.BigIntegerField(default=0)
+    principal = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "不納欠損の理由別集計"
+        verbose_name_plural = "不納欠損の理由別集計"
+        constraints = [models.UniqueConstraint(fields=["settlement_year", "receivable", "reason"], name="write_off_summary_key")]

@@ -1,18 +1,23 @@
 """Proof that the caches equal the entries (used by `saiken check-ledger`).
 
-Both checks recompute from the entries alone, set-based: balances in keyset
-chunks of instalments, the summary in one grouped query.
+Every check recomputes from the records alone, set-based: balances in keyset
+chunks of instalments, each summary in one grouped query.
+
+`CHECKS` lists them by name. Apps built on the ledger register the checks of
+their own pre-aggregated figures (`register`, from their AppConfig.ready), so that
+`check-ledger` proves them too without the ledger importing those apps.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Sum
 
 from saiken.core.entries import balances
+from saiken.ledger import summaries
 from saiken.ledger.models import Entry, Instalment, LedgerSummary
 
 CHUNK = 50_000
@@ -26,7 +31,7 @@ class Difference:
     recomputed: int
 
     def __str__(self):
-        return f"{self.where} {self.field}: 保持値 {self.cached:,} / 仕訳からの再計算 {self.recomputed:,}"
+        return f"{self.where} {self.field}: 保持値 {self.cached:,} / 記録（仕訳・収納・督促）からの再計算 {self.recomputed:,}"
 
 
 def balance_differences(chunk: int = CHUNK) -> Iterator[Difference]:
@@ -75,3 +80,46 @@ def summary_differences() -> Iterator[Difference]:
             yield Difference(where, "amount", have[0], want[0])
         if have[1] != want[1]:
             yield Difference(where, "entries", have[1], want[1])
+
+
+def compare(name: str, stored: dict[tuple, tuple], recomputed: dict[tuple, tuple], fields: tuple[str, ...]) -> Iterator[Difference]:
+    """Every field of every key that differs; a missing row counts as zeros."""
+    zero = (0,) * len(fields)
+    for key in sorted(set(stored) | set(recomputed), key=str):
+        have, want = tuple(stored.get(key, zero)), tuple(recomputed.get(key, zero))
+        for field, a, b in zip(fields, have, want):
+            if a != b:
+                yield Difference(f"{name} {' '.join(str(k) for k in key)}", field, a, b)
+
+
+def daily_differences() -> Iterator[Difference]:
+    yield from compare("日別集計", summaries.stored("DailySummary"), summaries.daily_figures(), ("collected", "assessed"))
+
+
+def payment_differences() -> Iterator[Difference]:
+    yield from compare("納付経路別集計", summaries.stored("PaymentSummary"), summaries.payment_figures(), ("payments", "amount"))
+
+
+def write_off_differences() -> Iterator[Difference]:
+    yield from compare("不納欠損の理由別集計", summaries.stored("WriteOffSummary"), summaries.write_off_figures(), ("instalments", "principal"))
+
+
+Check = Callable[[], Iterable[Difference]]
+CHECKS: dict[str, Check] = {
+    "残高": balance_differences,
+    "集計": summary_differences,
+    "日別集計": daily_differences,
+    "納付経路別集計": payment_differences,
+    "不納欠損の理由別集計": write_off_differences,
+}
+
+
+def register(name: str, check: Check) -> None:
+    """Add an app's check to `saiken check-ledger` (call from AppConfig.ready)."""
+    CHECKS[name] = check
+
+
+def all_differences() -> Iterator[tuple[str, Difference]]:
+    for name, check in CHECKS.items():
+        for d in check():
+            yield name, d

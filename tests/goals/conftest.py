@@ -70,6 +70,16 @@ class City:
 
 
 @pytest.fixture
+def today(monkeypatch):
+    """Pin "today" (timezone.localdate, which the dashboard reads) to AS_OF, so that the
+    running year and its forecast do not depend on the day the tests run."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: AS_OF)
+    return AS_OF
+
+
+@pytest.fixture
 def member(django_user_model):
     return give_role(django_user_model.objects.create_user("member", last_name="委員", first_name="太郎"), "committee")
 

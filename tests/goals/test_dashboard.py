@@ -6,6 +6,7 @@ the CSV the application loads them from.
 """
 
 import re
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from saiken.goals.models import Target
-from saiken.goals.refresh import refresh
+from saiken.cases.stalls import snapshot
+from saiken.ledger import actions as ledger
 
-from .conftest import AS_OF
+from saiken.goals.models import Target
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,8 @@ def test_the_seeds_series_appears_exactly_as_printed(client, city):
         assert f"未収金 {figures['actual']}億円" in bar and f"収納率 {figures['rate']}%" in bar
 
 
-def test_the_dashboard_shows_the_ledgers_years_the_goal_and_the_tables(client, city):
+def test_the_dashboard_shows_the_ledgers_years_the_goal_and_the_tables(client, city, today):
+    snapshot(date(2025, 3, 31))  # the nightly count of stalled cases, on FY2024's last day
     client.force_login(city.clerk)
     html = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
     assert "データなし" in history_row(html, 2020)
@@ -94,36 +96,46 @@ def test_the_dashboard_shows_the_ledgers_years_the_goal_and_the_tables(client, c
     # one small chart and table per major receivable; the city's 14-receivable table
     assert html.count('<section class="block"') == 14
     assert 'id="collection-table"' in html and "市税" in html and "保育料" in html
-    assert html.count("<svg") == 15  # the history and one per receivable; no forecast for a closed year
-    # process indicators: case-work counts are live, the cached ones await the refresh
-    assert 'data-indicator="investigations"' in html
-    assert "未集計（saiken refresh-goals が未実行）" in html
+    # the history, one per receivable, and the pace of the running year FY2025 (its 滞納繰越分 carried in)
+    assert html.count("<svg") == 16
+    assert "令和7年度 収納率の進捗" in html
+    assert 'data-indicator="investigations"' in html and 'data-indicator="stalled_cases"' in html
+    assert "未集計（" not in html and "refresh-goals" not in html  # every indicator has its figure
 
 
-def test_after_the_refresh_the_process_indicators_are_shown(client, city):
-    refresh(AS_OF)
+def test_the_process_indicators_are_shown_at_once_and_follow_the_records(client, city, today):
+    # No refresh of any kind: the summaries were kept by the actions that built the city.
     client.force_login(city.clerk)
     html = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
+    # …except the stalled cases, a daily count: none taken yet, and the page says so
+    row = re.search(r'<tr data-indicator="stalled_cases">(.*?)</tr>', html, re.S).group(1)
+    assert "未集計（saiken snapshot-stalls が未実行）" in row
     row = re.search(r'<tr data-indicator="demand_on_time">(.*?)</tr>', html, re.S).group(1)
     assert "0.0%" in row and "66.7%" in row
     row = re.search(r'<tr data-indicator="direct_debit_share">(.*?)</tr>', html, re.S).group(1)
     assert "40.0%" in row
-    assert "未集計（saiken refresh-goals" not in html
+    # One more 口座振替 booked in FY2024 (taro's third instalment): 3 of 6 at the next view.
+    third = city.taro.instalments.get(fiscal_year=2024, instalment_no=3)
+    ledger.record_payment(debtor=city.taro, receivable=city.city_tax, amount=5_000, paid_on=date(2025, 3, 10),
+                          channel="direct_debit", instalment=third)
+    html = client.get(reverse("dashboard"), {"year": 2024}).content.decode()
+    row = re.search(r'<tr data-indicator="direct_debit_share">(.*?)</tr>', html, re.S).group(1)
+    assert "50.0%" in row
 
 
-def test_the_dashboard_costs_a_fixed_number_of_queries(client, city):
-    refresh(AS_OF)
+def test_the_dashboard_costs_a_fixed_number_of_queries(client, city, today):
     client.force_login(city.clerk)
     client.get(reverse("dashboard"), {"year": 2024})  # warm the session and content types
     with CaptureQueriesContext(connection) as q:
         assert client.get(reverse("dashboard"), {"year": 2024}).status_code == 200
     # Pinned, and the same at any scale: session and user (2); LedgerSummary once; the catalog
-    # (ours and the collection report's), the latest refresh, the published years, the
-    # indicators and the targets (6);
-    # the forecast's daily figures and its pace (2); per year shown and the year before,
-    # three tallies and the relief count (8); the user's role and permissions (3); per year,
-    # investigations and dispositions from the case records (4).
-    assert len(q.captured_queries) == 26, [x["sql"] for x in q.captured_queries]
+    # (ours and the collection report's), the published years, the indicators and the
+    # targets (5); the forecast's daily figures and its pace (2); the demands on time and
+    # still missing, for all years at once (2); per year shown and the year before, the
+    # payment and write-off summaries and the relief count (6); the user's role and
+    # permissions (3); per year, investigations, dispositions and the stalled-case snapshot's
+    # day and counts (8), and that day once more for the page's note (1).
+    assert len(q.captured_queries) == 28, [x["sql"] for x in q.captured_queries]
 
 
 def test_the_report_buttons_give_pdf_and_excel(client, city):

@@ -1,4 +1,4 @@
-"""The running year's forecast from the daily cache, on the small city as of 2024-11-30.
+"""The running year's forecast from the ledger's daily summary, on the small city as of 2024-11-30.
 
 This year (FY2024) by 11/30: 現年度分 assessed 160,000 (all of it by June), collected
 25,000 + 40,000 + 25,000 = 90,000; 滞納繰越分 carried in 50,000, collected 10,000.
@@ -13,7 +13,6 @@ import pytest
 
 from saiken.core.forecast import project
 from saiken.goals.forecasts import forecast, running_years
-from saiken.goals.refresh import refresh
 from saiken.goals.report import build
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +27,6 @@ def test_running_years():
 
 
 def test_the_forecast_is_the_core_projection_of_the_ledgers_figures(city):
-    refresh(AS_OF)
     f = forecast(2024, AS_OF)
     assert f.same_day == date(2023, 11, 30)
     current = f.city.parts["current"]
@@ -48,14 +46,12 @@ def test_the_forecast_is_the_core_projection_of_the_ledgers_figures(city):
 
 
 def test_a_later_date_in_the_year_counts_what_came_in_by_then(city):
-    refresh(date(2025, 6, 30))
     early = forecast(2024, date(2024, 6, 30))
     assert early.city.parts["current"].collected_to_date == 40_000  # ichiro's 口座振替 of 6/28; taro's of 7/1 came later
     assert early.city.parts["arrears"].collected_to_date == 10_000  # taro's 6/17
 
 
 def test_the_pace_series_is_cumulative_by_month_end(city):
-    refresh(AS_OF)
     f = forecast(2024, AS_OF)
     last = {p.on: float(p.rate) for p in f.pace_last}
     assert last[date(2023, 5, 31)] == pytest.approx(20_000 / 110_000 * 100, abs=0.01)
@@ -65,7 +61,6 @@ def test_the_pace_series_is_cumulative_by_month_end(city):
 
 
 def test_the_dashboard_shows_the_running_year_as_a_forecast(city):
-    refresh(AS_OF)
     report = build(2024, today=date(2024, 12, 1))
     assert report.running
     (row,) = [h for h in report.history if h.year == 2024]

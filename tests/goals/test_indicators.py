@@ -16,8 +16,8 @@ from saiken.catalog.models import ReceivableType
 from saiken.core.money import percent
 from saiken.demands.compliance import share_table
 from saiken.goals.indicators import actual, actuals, is_pending
+from saiken.cases.stalls import snapshot
 from saiken.goals.models import Indicator
-from saiken.goals.refresh import differences, refresh
 from saiken.ledger import actions as ledger
 from saiken.relief.writeoff import report as write_off_report
 
@@ -101,7 +101,7 @@ def test_case_work_counts_come_from_the_case_records(city):
 
     for code in ("investigations", "dispositions"):
         assert actual(code, fiscal_year=2024) == 0  # a year with figures and no case records
-        assert is_pending(Indicator.objects.get(code=code), refreshed=True) is None
+        assert is_pending(Indicator.objects.get(code=code)) is None
     case = Case.objects.create(debtor=city.taro, department=city.city_tax.department, opened_on=date(2024, 7, 1))
     Investigation.objects.create(case=case, receivable=city.city_tax, kind="bank", addressee_name="第四北越銀行", legal_basis="地方税法20条の11", requested_on=date(2024, 8, 1))
     Investigation.objects.create(case=case, receivable=city.city_tax, kind="bank", addressee_name="第四北越銀行", legal_basis="地方税法20条の11", requested_on=date(2025, 4, 1))
@@ -126,35 +126,20 @@ def test_unknown_indicator_is_an_error(city):
         actual("no_such_indicator", fiscal_year=2024)
 
 
-def test_actuals_before_the_first_refresh_have_ledger_figures_only(city):
-    values = actuals(2024)
-    assert values[("total_rate", None)] == Decimal("57.1")
-    assert values[("relief_approved", None)] == 1  # live: a small table
-    assert values[("demand_on_time", None)] is None
-    assert values[("write_off_count", None)] is None
-    assert is_pending(Indicator.objects.get(code="demand_on_time"), refreshed=False).startswith("未集計")
-
-
-def test_after_a_refresh_every_actual_equals_the_live_one(city):
-    refresh(AS_OF)
+def test_every_actual_from_the_summaries_equals_the_live_one_without_any_refresh(city):
     indicators = list(Indicator.objects.all())
-    assert len(indicators) == 27
+    assert len(indicators) == 28
     receivables = [None, city.city_tax.id, city.nursery.id]
-    for year in (2023, 2024):
-        values = actuals(year)
-        for ind in indicators:
-            for rid in receivables:
-                assert values[(ind.code, rid)] == actual(ind.code, fiscal_year=year, receivable_id=rid, as_of=AS_OF), (ind.code, rid, year)
-
-
-def test_refresh_is_exact_and_a_later_payment_shows_as_a_difference(city):
-    refresh(AS_OF)
-    assert differences(AS_OF) == []
-    refresh(AS_OF)  # safe to re-run
-    assert differences(AS_OF) == []
-    third = city.taro.instalments.get(fiscal_year=2024, instalment_no=3)
-    ledger.record_payment(debtor=city.taro, receivable=city.city_tax, amount=1_000, paid_on=date(2025, 6, 20), instalment=third)
-    found = differences(AS_OF)
-    assert found and any("日別" in line for line in found)
-    refresh(AS_OF)
-    assert differences(AS_OF) == []
+    for day in (date(2025, 3, 31), date(2024, 3, 31), date(2023, 9, 1)):
+        snapshot(day)  # the nightly count of stalled cases that `actuals` reads (`actual` counts live)
+    for as_of in (AS_OF, date(2023, 9, 1)):  # the demand share and the stalled cases depend on the day
+        for year in (2023, 2024):
+            values = actuals(year, as_of=as_of)
+            for ind in indicators:
+                assert is_pending(ind) is None
+                for rid in receivables:
+                    assert values[(ind.code, rid)] == actual(ind.code, fiscal_year=year, receivable_id=rid, as_of=as_of), (ind.code, rid, year)
+    # and the figures are there: not a comparison of two Nones
+    values = actuals(2024, as_of=AS_OF)
+    assert values[("demand_on_time", None)] == Decimal("0.0") and values[("write_off_count", None)] == 1
+    assert values[("direct_debit_share", None)] == Decimal("40.0")

@@ -12,16 +12,12 @@ from reportlab.pdfbase import pdfmetrics
 from saiken.accounting.report import collection_report
 from saiken.core.money import percent
 from saiken.documents import fonts
-from saiken.goals.refresh import refresh
-
-from .conftest import AS_OF
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def files(city, tmp_path):
-    refresh(AS_OF)
     call_command("committee_report", "--year", "2024", "--out", str(tmp_path / "out"))
     return tmp_path / "out" / "committee_report_2024.pdf", tmp_path / "out" / "committee_report_2024.xlsx"
 

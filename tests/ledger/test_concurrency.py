@@ -70,3 +70,38 @@ def test_the_same_reference_posted_at_once_pays_once(taro, city_tax):
         t.join()
     assert sorted(outcomes) == ["DuplicatePayment", "posted"]
     assert Instalment.objects.get().principal_due == 7_000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent connections")
+def test_two_clerks_at_once_both_count_in_the_summaries(taro, hanako, city_tax):
+    """Two payments on different instalments, same receivable, year, day and channel: the
+    same summary rows, bumped by two transactions at once; neither increment is lost."""
+    from saiken.ledger.models import DailySummary, PaymentSummary
+    from saiken.ledger.verify import CHECKS
+
+    for who in (taro, hanako):
+        actions.assess(debtor=who, receivable=city_tax, fiscal_year=2025, instalment_no=1,
+                       nominal_due=date(2025, 6, 30), amount=10_000, assessed_on=date(2025, 6, 1))
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def clerk(who, amount):
+        try:
+            barrier.wait()
+            actions.record_payment(debtor=who, receivable=city_tax, amount=amount, paid_on=date(2025, 6, 20), channel="counter")
+        except Exception as e:  # surfaced below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=clerk, args=args) for args in ((taro, 4_000), (hanako, 5_000))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    day = DailySummary.objects.get(receivable=city_tax, debt_fiscal_year=2025, settlement_year=2025, day=date(2025, 6, 20))
+    assert day.collected == 9_000
+    channel = PaymentSummary.objects.get(receivable=city_tax, fiscal_year=2025, channel="counter")
+    assert (channel.payments, channel.amount) == (2, 9_000)
+    assert all(list(check()) == [] for check in CHECKS.values())

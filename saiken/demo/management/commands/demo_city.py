@@ -8,7 +8,6 @@ from saiken.debtors.models import Debtor
 from saiken.demo.city import SCALES, CityConfig, last_complete_year
 from saiken.demo.demands import issue_history
 from saiken.demo.load import BLOCK_SIZE, DEMO_STAFF, DEMO_USER, collection_totals, ensure_demo_user, load_city, reset_city
-from saiken.goals.refresh import refresh as refresh_goals
 from saiken.prescription.projection import refresh
 
 
@@ -45,7 +44,6 @@ class Command(BaseCommand):
         done = load_city(cfg, block_size=opts["block_size"], progress=self.stdout.write)
         issue_history(cfg.as_of, progress=self.stdout.write)
         self.stdout.write(f"prescription: {refresh(cfg.as_of):,} open instalments projected")
-        refresh_goals(cfg.as_of)  # the dashboard's caches (saiken refresh-goals, nightly in service)
         for fy, n in sorted(done.lines_by_year.items()):
             label = "migrated" if fy < cfg.first_fy else "assessed"
             self.stdout.write(f"FY{fy} {label} {n:,} lines")
