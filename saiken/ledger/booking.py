@@ -201,7 +201,10 @@ def insert_rows(
     """
     if cluster is not None and len(rows) > 1:
         at = list(fields).index(cluster)
-        order = sorted(range(len(rows)), key=lambda n: (rows[n][at] is not None, rows[n][at] or 0))
+        keys = [row[at] for row in rows]
+        if None in keys:
+            keys = [(k is not None, k or 0) for k in keys]  # NULLs first, as an index holds them
+        order = sorted(range(len(rows)), key=keys.__getitem__)
         ids, now = insert_rows(model, fields, [rows[n] for n in order], returning=returning)
         if not returning:
             return ids, now
