@@ -116,14 +116,19 @@ def move_balances(cur, changes: list[tuple[int, int, int, int, int]]) -> None:
     """Add (principal, late charge, fee, overpaid) deltas to instalments: (…, id) tuples sorted by id."""
     table = Instalment._meta.db_table
     if connection.vendor == "postgresql" and len(changes) >= ARRAY_UPDATE_FROM:
+        import psycopg
+
         principal, late, fee, overpaid, ids = (list(column) for column in zip(*changes))
-        cur.execute(
-            f"UPDATE {table} AS i SET principal_due = i.principal_due + d.p, late_charge_due = i.late_charge_due + d.l,"
-            f" fee_due = i.fee_due + d.f, overpaid = i.overpaid + d.o"
-            f" FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, p, l, f, o)"
-            f" WHERE i.id = d.id",
-            [ids, principal, late, fee, overpaid],
-        )
+        # A cursor that binds on the server, arrays sent in binary (%b): Django's cursor
+        # quotes every number into the statement's text, a second for a day's file.
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+            raw.execute(
+                f"UPDATE {table} AS i SET principal_due = i.principal_due + d.p, late_charge_due = i.late_charge_due + d.l,"
+                f" fee_due = i.fee_due + d.f, overpaid = i.overpaid + d.o"
+                f" FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) AS d(id, p, l, f, o)"
+                f" WHERE i.id = d.id",
+                [ids, principal, late, fee, overpaid],
+            )
         return
     cur.executemany(
         f"UPDATE {table} SET principal_due = principal_due + %s, late_charge_due = late_charge_due + %s,"

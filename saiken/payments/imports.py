@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from saiken import audit
@@ -188,9 +188,12 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
     fmt = batch.format
     hashes = {r.key: key_hash(r.key) for r in records}
     values = sorted(set(hashes.values()))
+    # PostgreSQL gets the whole file's hashes as one array: in chunks of 5,000 the planner
+    # expected each to match thousands of rows and scanned the table forty times.
+    step = max(len(values), 1) if connection.vendor == "postgresql" else 5000
     taken = [
-        pk for start in range(0, len(values), 5000)
-        for pk, f in select_in(ReceivedPayment, ("id", "format"), "key_hash", values[start:start + 5000], ordered=False) if f == fmt
+        pk for start in range(0, len(values), step)
+        for pk, f in select_in(ReceivedPayment, ("id", "format"), "key_hash", values[start:start + step], ordered=False) if f == fmt
     ]
     known: dict[str, ReceivedPayment] = {}
     errors: list[FieldError] = []
