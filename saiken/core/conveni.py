@@ -62,8 +62,11 @@ def check_digit(first43: str) -> str:
     """The modulus-10 (weights 3, 1 from the right) check digit of the first 43 digits."""
     if len(first43) != LENGTH - 1 or not _is_digits(first43):
         raise ValueError(f"チェックデジットの計算には半角数字43桁が必要です（{first43!r}）")
-    # From the right, odd positions weigh 3 and even ones 1 (sliced: it runs per record of a file).
-    total = 3 * sum(map(int, first43[::-2])) + sum(map(int, first43[-2::-2]))
+    # From the right, odd positions weigh 3 and even ones 1. Summed as bytes (each digit
+    # is its code less 48): this runs for every record of a 200,000-line file.
+    digits = first43.encode("ascii")
+    odd, even = digits[::-2], digits[-2::-2]
+    total = 3 * (sum(odd) - 48 * len(odd)) + sum(even) - 48 * len(even)
     return str((10 - total % 10) % 10)
 
 

@@ -100,7 +100,7 @@ def book_rows(
         s[1] += 1
         values.append((r.instalment_id, kind, component, r.amount, r.booked_on, r.payment_id, r.counterpart_id, r.reason, r.memo, r.created_by_id, year))
         years.append(year)
-    ids, created_at = insert_rows(Entry, ENTRY_FIELDS, values, returning=returning)
+    ids, created_at = insert_rows(Entry, ENTRY_FIELDS, values, returning=returning, cluster="instalment_id")
     with connection.cursor() as cur:
         if update_balances:
             # Sorted ids: concurrent bookings lock rows in one order, never deadlock.
@@ -118,14 +118,19 @@ def move_balances(cur, changes: list[tuple[int, int, int, int, int]]) -> None:
     """Add (principal, late charge, fee, overpaid) deltas to instalments: (…, id) tuples sorted by id."""
     table = Instalment._meta.db_table
     if connection.vendor == "postgresql" and len(changes) >= ARRAY_UPDATE_FROM:
+        import psycopg
+
         principal, late, fee, overpaid, ids = (list(column) for column in zip(*changes))
-        cur.execute(
-            f"UPDATE {table} AS i SET principal_due = i.principal_due + d.p, late_charge_due = i.late_charge_due + d.l,"
-            f" fee_due = i.fee_due + d.f, overpaid = i.overpaid + d.o"
-            f" FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS d(id, p, l, f, o)"
-            f" WHERE i.id = d.id",
-            [ids, principal, late, fee, overpaid],
-        )
+        # A cursor that binds on the server, arrays sent in binary (%b): Django's cursor
+        # quotes every number into the statement's text, a second for a day's file.
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+            raw.execute(
+                f"UPDATE {table} AS i SET principal_due = i.principal_due + d.p, late_charge_due = i.late_charge_due + d.l,"
+                f" fee_due = i.fee_due + d.f, overpaid = i.overpaid + d.o"
+                f" FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[], %b::bigint[]) AS d(id, p, l, f, o)"
+                f" WHERE i.id = d.id",
+                [ids, principal, late, fee, overpaid],
+            )
         return
     cur.executemany(
         f"UPDATE {table} SET principal_due = principal_due + %s, late_charge_due = late_charge_due + %s,"
@@ -279,7 +284,8 @@ def _memo(adapt):
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *, returning: bool = True
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple], *, returning: bool = True,
+    cluster: str | None = None,
 ) -> tuple[list[int], object]:
     """INSERT rows (values in the order of `fields`, attnames such as "debtor_id");
     returns the new ids in row order (none if not `returning`) and the created_at given.
@@ -289,7 +295,25 @@ def insert_rows(
     limit rather than Django's 999. PostgreSQL: ids reserved from the sequence, then
     COPY, because a driver parses each long parameterised statement in Python.
     Fields with auto_now_add that are not listed get one timestamp for the call.
+
+    `cluster` names an indexed field whose values arrive in random order (a debtor, a
+    hash): rows are inserted sorted by it (stably), so its index is filled page by page
+    instead of at random across millions of entries — a third of the time of a day's
+    payment file. The ids returned are still in the order of `rows`.
     """
+    if cluster is not None and len(rows) > 1:
+        at = list(fields).index(cluster)
+        keys = [row[at] for row in rows]
+        if None in keys:
+            keys = [(k is not None, k or 0) for k in keys]  # NULLs first, as an index holds them
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        ids, now = insert_rows(model, fields, [rows[n] for n in order], returning=returning)
+        if not returning:
+            return ids, now
+        in_order = [0] * len(rows)
+        for n, pk in zip(order, ids):
+            in_order[n] = pk
+        return in_order, now
     meta = model._meta
     now = timezone.now()
     fields = list(fields)

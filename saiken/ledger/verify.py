@@ -14,11 +14,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Sum
 
 from saiken.core.entries import balances
 from saiken.ledger import summaries
-from saiken.ledger.models import Entry, Instalment, LedgerSummary
+from saiken.ledger.models import Entry, Instalment, LedgerSummary, Payment
 
 CHUNK = 50_000
 
@@ -104,6 +104,41 @@ def write_off_differences() -> Iterator[Difference]:
     yield from compare("不納欠損の理由別集計", summaries.stored("WriteOffSummary"), summaries.write_off_figures(), ("instalments", "principal"))
 
 
+@dataclass(frozen=True)
+class Dangling:
+    """A row whose link names a row that does not exist (a link the database does not
+    constrain, for speed, and this check proves instead). Fields as check-ledger prints them."""
+
+    where: str
+    field: str
+    cached: int  # the id the row names
+    recomputed: int = 0  # what exists: nothing
+
+    def __str__(self):
+        return f"{self.where} の{self.field} {self.cached} が存在しません"
+
+
+def dangling(model, links: Iterable[tuple[str, type, str]], describe: Callable[[int], str]) -> Iterator[Dangling]:
+    """Rows of `model` whose (column, target model, label) link points at no row: one
+    anti-join per link."""
+    for column, target, label in links:
+        missing = (
+            model.objects.filter(**{f"{column}__isnull": False})
+            .filter(~Exists(target.objects.filter(pk=OuterRef(column))))
+            .order_by("pk")
+            .values_list("pk", column)
+        )
+        for pk, value in missing.iterator(chunk_size=2000):
+            yield Dangling(describe(pk), label, value)
+
+
+def payment_links() -> Iterator[Dangling]:
+    from saiken.catalog.models import ReceivableType
+    from saiken.debtors.models import Debtor
+
+    yield from dangling(Payment, (("debtor_id", Debtor, "債務者"), ("receivable_id", ReceivableType, "債権")), lambda pk: f"収納 {pk}")
+
+
 Check = Callable[[], Iterable[Difference]]
 CHECKS: dict[str, Check] = {
     "残高": balance_differences,
@@ -111,6 +146,7 @@ CHECKS: dict[str, Check] = {
     "日別集計": daily_differences,
     "納付経路別集計": payment_differences,
     "不納欠損の理由別集計": write_off_differences,
+    "収納の参照先": payment_links,
 }
 
 

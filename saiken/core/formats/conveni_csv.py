@@ -31,6 +31,7 @@ No totals in this layout: the caller counts records and sums amounts.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from saiken.core import conveni
 from saiken.core.formats import CANCEL, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
@@ -134,27 +135,84 @@ def _amount(raw: str, line: int, errors: list[FieldError]) -> int | None:
         return None
 
 
-def _record(line: int, cells: dict[str, str], errors: list[FieldError]) -> PaymentRecord | None:
+def _record(line: int, cells: list[str], errors: list[FieldError]) -> PaymentRecord | None:
+    """One row, its cells in the order of COLUMNS (stripped)."""
+    return _plain_record(line, cells) or _checked_record(line, cells, errors)
+
+
+_DAYS: dict[str, date] = {}  # a file has a handful of dates and 200,000 rows
+
+
+def _day(raw: str) -> date | None:
+    day = _DAYS.get(raw)
+    if day is None and len(raw) == 8 and raw.isascii() and raw.isdigit():
+        try:
+            day = _DAYS[raw] = parse_yyyymmdd(raw)
+        except ValueError:
+            return None
+    return day
+
+
+def _plain_record(line: int, cells: list[str]) -> PaymentRecord | None:
+    """The record of a row that is plainly right, else None (then `_checked_record` says
+    what is wrong). Only the common case is looked at, in as few steps as possible."""
+    kind, paid_raw, time_raw, barcode_raw, user1, user2, stamp, amount_raw, chain_code, chain_name, store, transfer_raw, created_raw = cells
+    final = kind in FINAL_KINDS
+    paid_on = _day(paid_raw)
+    booked_on = _day(transfer_raw) if transfer_raw else None
+    created_on = _day(created_raw) if created_raw else None
+    if (
+        kind not in KINDS or paid_on is None or stamp not in ("0", "1") or not store
+        or (transfer_raw and booked_on is None) or (final and booked_on is None) or (created_raw and created_on is None)
+        or (booked_on and booked_on < paid_on) or (created_on and created_on < paid_on)
+        or len(time_raw) != 4 or not time_raw.isascii() or not time_raw.isdigit() or time_raw[:2] > "23" or time_raw[2:] > "59"
+        or not amount_raw.isascii() or not amount_raw.isdigit()
+    ):
+        return None
+    digits = barcode_raw[3:] if barcode_raw.startswith(BARCODE_PREFIX) else barcode_raw
+    try:
+        slip = conveni.parse_barcode(digits)
+        amount = check_amount(int(amount_raw))
+    except ValueError:
+        return None
+    if amount != slip.amount:
+        return None
+    extra = {
+        "kind": kind, "store_code": store, "chain_code": chain_code, "chain_name": chain_name,
+        "paid_at": f"{time_raw[:2]}:{time_raw[2:]}", "user_field_1": user1, "user_field_2": user2, "stamp_flag": stamp,
+    }
+    if created_on:
+        extra["created_on"] = _iso(created_on)
+    if booked_on and not final:
+        extra["transfer_date"] = _iso(booked_on)
+    return PaymentRecord(
+        line=line, key=f"{slip.content}:{paid_raw}{time_raw}:{store}", amount=amount, paid_on=paid_on, channel=CHANNEL,
+        match={"barcode": slip.content}, action=KINDS[kind][0], booked_on=booked_on if final else None, extra=extra,
+    )
+
+
+def _checked_record(line: int, cells: list[str], errors: list[FieldError]) -> PaymentRecord | None:
+    """A row field by field, every fault added to `errors`."""
     before = len(errors)
-    kind = cells[KIND]
+    kind, paid_raw, time_raw, barcode_raw, user1, user2, stamp, amount_raw, chain_code, chain_name, store, transfer_raw, created_raw = cells
     if kind not in KINDS:
         known = "、".join(f"{k} {label}" for k, (_, label) in KINDS.items())
         errors.append(FieldError(line, KIND, f"種別「{kind}」は不明です（{known}のいずれか）"))
-    paid_on = _date(cells[PAID_DATE], line, PAID_DATE, errors)
-    paid_at = _time(cells[PAID_TIME], line, errors)
-    slip = _barcode(cells[BARCODE], line, errors)
-    amount = _amount(cells[AMOUNT], line, errors)
+    paid_on = _date(paid_raw, line, PAID_DATE, errors)
+    paid_at = _time(time_raw, line, errors)
+    slip = _barcode(barcode_raw, line, errors)
+    amount = _amount(amount_raw, line, errors)
     if slip is not None and amount is not None and amount != slip.amount:
         errors.append(
             FieldError(line, AMOUNT, f"金額（{amount:,}円）がバーコードの金額（{slip.amount:,}円）と一致しません")
         )
-    if cells[STAMP] not in ("0", "1"):
-        errors.append(FieldError(line, STAMP, f"印紙フラグは0または1です（{cells[STAMP]!r}）"))
-    if not cells[STORE]:
+    if stamp not in ("0", "1"):
+        errors.append(FieldError(line, STAMP, f"印紙フラグは0または1です（{stamp!r}）"))
+    if not store:
         errors.append(FieldError(line, STORE, "店舗コードがありません"))
     final = kind in FINAL_KINDS
-    booked_on = _date(cells[TRANSFER_DATE], line, TRANSFER_DATE, errors, required=final)
-    created_on = _date(cells[CREATED], line, CREATED, errors, required=False)
+    booked_on = _date(transfer_raw, line, TRANSFER_DATE, errors, required=final)
+    created_on = _date(created_raw, line, CREATED, errors, required=False)
     if paid_on and booked_on and booked_on < paid_on:
         errors.append(FieldError(line, TRANSFER_DATE, f"振込日（{booked_on}）が収納日（{paid_on}）より前です"))
     if paid_on and created_on and created_on < paid_on:
@@ -164,22 +222,22 @@ def _record(line: int, cells: dict[str, str], errors: list[FieldError]) -> Payme
     assert paid_on is not None and paid_at is not None and slip is not None and amount is not None
     extra = {
         "kind": kind,
-        "store_code": cells[STORE],
-        "chain_code": cells[CHAIN_CODE],
-        "chain_name": cells[CHAIN_NAME],
+        "store_code": store,
+        "chain_code": chain_code,
+        "chain_name": chain_name,
         "paid_at": f"{paid_at[:2]}:{paid_at[2:]}",
-        "user_field_1": cells[USER1],
-        "user_field_2": cells[USER2],
-        "stamp_flag": cells[STAMP],
+        "user_field_1": user1,
+        "user_field_2": user2,
+        "stamp_flag": stamp,
     }
     if created_on:
-        extra["created_on"] = created_on.isoformat()
+        extra["created_on"] = _iso(created_on)
     if booked_on and not final:
         # Not the remittance of a confirmed payment: kept for the record, not booked.
-        extra["transfer_date"] = booked_on.isoformat()
+        extra["transfer_date"] = _iso(booked_on)
     return PaymentRecord(
         line=line,
-        key=f"{slip.content}:{cells[PAID_DATE]}{paid_at}:{cells[STORE]}",
+        key=f"{slip.content}:{paid_raw}{paid_at}:{store}",
         amount=amount,
         paid_on=paid_on,
         channel=CHANNEL,
@@ -188,6 +246,11 @@ def _record(line: int, cells: dict[str, str], errors: list[FieldError]) -> Payme
         booked_on=booked_on if final else None,
         extra=extra,
     )
+
+
+@lru_cache(maxsize=1024)  # a file has a handful of dates
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
 def read_conveni(data: bytes) -> ParsedFile:
@@ -203,6 +266,7 @@ def read_conveni(data: bytes) -> ParsedFile:
     if not data_rows:
         raise FormatError([FieldError(0, "ファイル", "見出し行のみでデータがありません")])
     width = max(positions.values()) + 1
+    order = [positions[name] for name in COLUMNS]
     records: list[PaymentRecord] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in data_rows:
@@ -217,8 +281,7 @@ def read_conveni(data: bytes) -> ParsedFile:
         if not has_header and len(row) != width:
             errors.append(FieldError(line, "列数", f"{len(COLUMNS)}列のはずが{len(row)}列です"))
             continue
-        cells = {name: row[i].strip() for name, i in positions.items()}
-        record = _record(line, cells, errors)
+        record = _record(line, [row[i].strip() for i in order], errors)
         if record is None:
             continue
         other = seen.setdefault((record.key, record.action), line)

@@ -135,19 +135,16 @@ def read_csv_rows(text: str) -> list[tuple[int, list[str]]]:
     text = text.rstrip("\x1a")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            raise FormatError(
-                [FieldError(start, "CSV", "引用符（\"）の対応が正しくありません（項目の途中に引用符があるか、閉じられていません）")]
-            ) from None
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        rows.append((start, row))
+    end = 0  # the last line of the previous record
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if row and "".join(row).strip():
+                rows.append((start, row))
+    except csv.Error:
+        raise FormatError(
+            [FieldError(end + 1, "CSV", "引用符（\"）の対応が正しくありません（項目の途中に引用符があるか、閉じられていません）")]
+        ) from None
     return rows
 
 
