@@ -336,6 +336,7 @@ def _copy_rows(meta, fields: list[str], rows: Sequence[tuple], extra: tuple, ret
     table = ops.quote_name(meta.db_table)
     pk = meta.pk.column
     columns = [meta.get_field(name).column for name in fields]
+    line = _copy_formatter(meta, fields[:len(fields) - len(extra)])  # the stamped fields come as `extra`
     with connection.cursor() as cur:
         ids: list[int] = []
         if returning:  # reserve the ids and send them along
@@ -346,13 +347,63 @@ def _copy_rows(meta, fields: list[str], rows: Sequence[tuple], extra: tuple, ret
             columns.insert(0, pk)
         names = ", ".join(ops.quote_name(c) for c in columns)
         with connection.wrap_database_errors, cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            if returning:
-                for pk_value, row in zip(ids, rows):
-                    copy.write_row((pk_value, *row, *extra))
-            else:
-                for row in rows:
-                    copy.write_row((*row, *extra))
+            if line is None:  # a type the text formatter does not know: psycopg's own adapters
+                for n, row in enumerate(rows):
+                    copy.write_row((ids[n], *row, *extra) if returning else (*row, *extra))
+                return ids
+            tail = "".join("\t" + _copy_text(value) for value in extra) + "\n"
+            for start in range(0, len(rows), COPY_BATCH_ROWS):
+                batch = rows[start:start + COPY_BATCH_ROWS]
+                if returning:
+                    copy.write("".join([f"{i}\t{line(row)}{tail}" for i, row in zip(ids[start:], batch)]))
+                else:
+                    copy.write("".join([f"{line(row)}{tail}" for row in batch]))
     return ids
+
+
+COPY_BATCH_ROWS = 10_000
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dict, list, tuple, set)):
+        raise TypeError(f"COPY に渡す値は文字列にしてください（JSONは dump 済みで）: {type(value).__name__}")
+    return str(value)  # numbers, dates and aware datetimes print as PostgreSQL reads them
+
+
+def _text(value) -> str:
+    return value.translate(_COPY_ESCAPES) if type(value) is str else _copy_text(value)
+
+
+def _copy_formatter(meta, fields: list[str]):
+    """A function from a row to its COPY text line (without the newline), made for these
+    fields, or None if one has a type it does not know.
+
+    psycopg's write_row adapts each value by looking up its type; for the 600,000 rows of
+    a day's payment file that was two seconds. Here each column's conversion is decided
+    once: numbers, dates and datetimes print as they are, text is escaped, None is \\N
+    (and a None where the column refuses it still fails in the database)."""
+    parts = []
+    for i, name in enumerate(fields):
+        f = meta.get_field(name)
+        if isinstance(f, models.BooleanField):
+            return None
+        if isinstance(f, (models.CharField, models.TextField, models.JSONField)):
+            value = f"_text(r[{i}])"  # a JSON column's value arrives already dumped (a dict fails here)
+        elif isinstance(f, (models.IntegerField, models.AutoField, models.DateField)) or f.is_relation:
+            value = f"r[{i}]"
+        else:
+            return None
+        parts.append(f"{{_N if r[{i}] is None else {value}}}")
+    source = "lambda r: f'" + "\\t".join(parts) + "'"
+    return eval(source, {"_N": "\\N", "_text": _text})  # noqa: S307 (our own source, no data in it)
 
 
 def _insert_values(meta, fields: list[str], rows: Sequence[tuple], extra: tuple) -> list[int]:

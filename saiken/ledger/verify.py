@@ -137,6 +137,7 @@ def payment_links() -> Iterator[Dangling]:
     from saiken.debtors.models import Debtor
 
     yield from dangling(Payment, (("debtor_id", Debtor, "債務者"), ("receivable_id", ReceivableType, "債権")), lambda pk: f"収納 {pk}")
+    yield from dangling(Entry, (("payment_id", Payment, "収納"),), lambda pk: f"仕訳 {pk}")
 
 
 Check = Callable[[], Iterable[Difference]]

@@ -14,6 +14,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
+            model_name='entry',
+            name='payment',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='ledger.payment', verbose_name='収納'),
+        ),
+        migrations.AlterField(
             model_name='instalment',
             name='debtor',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='instalments', to='debtors.debtor', verbose_name='債務者'),
