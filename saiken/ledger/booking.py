@@ -378,9 +378,6 @@ def _copy_text(value) -> str:
     return str(value)  # numbers, dates and aware datetimes print as PostgreSQL reads them
 
 
-def _text(value) -> str:
-    return value.translate(_COPY_ESCAPES) if type(value) is str else _copy_text(value)
-
 
 def _copy_formatter(meta, fields: list[str]):
     """A function from a row to its COPY text line (without the newline), made for these
@@ -396,14 +393,14 @@ def _copy_formatter(meta, fields: list[str]):
         if isinstance(f, models.BooleanField):
             return None
         if isinstance(f, (models.CharField, models.TextField, models.JSONField)):
-            value = f"_text(r[{i}])"  # a JSON column's value arrives already dumped (a dict fails here)
+            value = f"r[{i}].translate(_E)"  # str only: a JSON column's value arrives dumped (a dict fails here)
         elif isinstance(f, (models.IntegerField, models.AutoField, models.DateField)) or f.is_relation:
             value = f"r[{i}]"
         else:
             return None
         parts.append(f"{{_N if r[{i}] is None else {value}}}")
     source = "lambda r: f'" + "\\t".join(parts) + "'"
-    return eval(source, {"_N": "\\N", "_text": _text})  # noqa: S307 (our own source, no data in it)
+    return eval(source, {"_N": "\\N", "_E": _COPY_ESCAPES})  # noqa: S307 (our own source, no data in it)
 
 
 def _insert_values(meta, fields: list[str], rows: Sequence[tuple], extra: tuple) -> list[int]:

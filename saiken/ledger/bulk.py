@@ -158,19 +158,20 @@ def select_in(model, fields: Sequence[str], key: str, values: Sequence, lock: bo
     meta = model._meta
     columns = ", ".join(ops.quote_name(meta.get_field(f).column) for f in fields)
     lock_clause = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
-    if connection.vendor == "postgresql":  # one array parameter, not thousands
-        condition, params = "= ANY(%s)", [list(values)]
-    else:
-        condition, params = f"IN ({', '.join(['%s'] * len(values))})", list(values)
+    where = f"SELECT {columns} FROM {ops.quote_name(meta.db_table)} WHERE {ops.quote_name(meta.get_field(key).column)}"
+    # Ordered by id so that locks are taken in one order; unordered, SQLite uses the
+    # key's index rather than walking the table in id order.
+    order = f"{' ORDER BY ' + ops.quote_name(meta.pk.column) if ordered or lock else ''}{lock_clause}"
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        # One array parameter, not thousands, bound on the server in binary (%b): Django's
+        # cursor would quote every number into the statement's text.
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+            raw.execute(f"{where} = ANY(%b){order}", [list(values)])
+            return raw.fetchall()
     with connection.cursor() as cur:
-        execute_many_params(
-            cur,
-            f"SELECT {columns} FROM {ops.quote_name(meta.db_table)} WHERE {ops.quote_name(meta.get_field(key).column)}"
-            # Ordered by id so that locks are taken in one order; unordered, SQLite uses the
-            # key's index rather than walking the table in id order.
-            f" {condition}{' ORDER BY ' + ops.quote_name(meta.pk.column) if ordered or lock else ''}{lock_clause}",
-            params,
-        )
+        execute_many_params(cur, f"{where} IN ({', '.join(['%s'] * len(values))}){order}", list(values))
         return cur.fetchall()
 
 
