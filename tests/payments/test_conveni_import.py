@@ -136,7 +136,8 @@ def test_unmatched_records_wait_for_a_clerk(owed):
 
 def test_a_bad_file_is_refused_whole_and_kept_in_the_history(owed):
     good = row("02", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000), 20_000)
-    bad = row("02", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000)[:-1] + "0", 20_000)  # wrong check digit
+    code = slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000)
+    bad = row("02", code[:-1] + str((int(code[-1]) + 1) % 10), 20_000)  # a check digit that is always wrong
     with pytest.raises(ImportRefused) as refused:
         take(good, bad)
     assert [e.line for e in refused.value.errors] == [3]  # the header is line 1

@@ -53,7 +53,8 @@ def test_preview_then_confirm(client, clerk, nursery, settings, tmp_path):
 
 def test_a_bad_file_shows_every_error_with_its_line(client, clerk, nursery, settings, tmp_path):
     settings.SAIKEN_DOCUMENT_DIR = tmp_path
-    bad = row("02", slip(SLIP_INSTALMENT, nursery.pk, 20_000)[:-1] + "0", 20_000)
+    good = slip(SLIP_INSTALMENT, nursery.pk, 20_000)
+    bad = row("02", good[:-1] + str((int(good[-1]) + 1) % 10), 20_000)  # a check digit that is always wrong
     html = upload(client, csv_file(bad, bad.replace("20260520", "20260230"))).content.decode()
     assert 'id="import-errors"' in html and "チェックデジット" in html
     assert '<td class="num">3</td>' in html
