@@ -140,17 +140,11 @@ def _record(line: int, cells: list[str], errors: list[FieldError]) -> PaymentRec
     return _plain_record(line, cells) or _checked_record(line, cells, errors)
 
 
-_DAYS: dict[str, date] = {}  # a file has a handful of dates and 200,000 rows
-
-
 def _day(raw: str) -> date | None:
-    day = _DAYS.get(raw)
-    if day is None and len(raw) == 8 and raw.isascii() and raw.isdigit():
-        try:
-            day = _DAYS[raw] = parse_yyyymmdd(raw)
-        except ValueError:
-            return None
-    return day
+    try:
+        return parse_yyyymmdd(raw)  # cached: a file has a handful of dates and 200,000 rows
+    except ValueError:
+        return None
 
 
 def _plain_record(line: int, cells: list[str]) -> PaymentRecord | None:
@@ -177,18 +171,7 @@ def _plain_record(line: int, cells: list[str]) -> PaymentRecord | None:
         return None
     if amount != slip.amount:
         return None
-    extra = {
-        "kind": kind, "store_code": store, "chain_code": chain_code, "chain_name": chain_name,
-        "paid_at": f"{time_raw[:2]}:{time_raw[2:]}", "user_field_1": user1, "user_field_2": user2, "stamp_flag": stamp,
-    }
-    if created_on:
-        extra["created_on"] = _iso(created_on)
-    if booked_on and not final:
-        extra["transfer_date"] = _iso(booked_on)
-    return PaymentRecord(
-        line=line, key=f"{slip.content}:{paid_raw}{time_raw}:{store}", amount=amount, paid_on=paid_on, channel=CHANNEL,
-        match={"barcode": slip.content}, action=KINDS[kind][0], booked_on=booked_on if final else None, extra=extra,
-    )
+    return _payment_record(line, cells, paid_on, slip, amount, booked_on, created_on)
 
 
 def _checked_record(line: int, cells: list[str], errors: list[FieldError]) -> PaymentRecord | None:
@@ -220,12 +203,21 @@ def _checked_record(line: int, cells: list[str], errors: list[FieldError]) -> Pa
     if len(errors) > before:
         return None
     assert paid_on is not None and paid_at is not None and slip is not None and amount is not None
+    return _payment_record(line, cells, paid_on, slip, amount, booked_on, created_on)
+
+
+def _payment_record(
+    line: int, cells: list[str], paid_on: date, slip: conveni.ConveniBarcode, amount: int, booked_on: date | None, created_on: date | None,
+) -> PaymentRecord:
+    """The record of a row whose fields have been checked."""
+    kind, paid_raw, time_raw, _, user1, user2, stamp, _, chain_code, chain_name, store, _, _ = cells
+    final = kind in FINAL_KINDS
     extra = {
         "kind": kind,
         "store_code": store,
         "chain_code": chain_code,
         "chain_name": chain_name,
-        "paid_at": f"{paid_at[:2]}:{paid_at[2:]}",
+        "paid_at": f"{time_raw[:2]}:{time_raw[2:]}",
         "user_field_1": user1,
         "user_field_2": user2,
         "stamp_flag": stamp,
@@ -237,7 +229,7 @@ def _checked_record(line: int, cells: list[str], errors: list[FieldError]) -> Pa
         extra["transfer_date"] = _iso(booked_on)
     return PaymentRecord(
         line=line,
-        key=f"{slip.content}:{paid_raw}{paid_at}:{store}",
+        key=f"{slip.content}:{paid_raw}{time_raw}:{store}",
         amount=amount,
         paid_on=paid_on,
         channel=CHANNEL,
