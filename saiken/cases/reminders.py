@@ -341,31 +341,16 @@ def claim_for_rendering(run: ReminderRun) -> bool:
 
 def render_run(run: ReminderRun, *, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
     """Render every letter of `run` into one PDF, a page each; returns its path (None if already claimed)."""
+    from saiken.demands.documents import render_to_file
     from saiken.documents.reminder_letter import render_reminder_letters
 
     if not claimed and not claim_for_rendering(run):
         return None
     run.refresh_from_db()
-    total = run.count
-    out_dir = Path(settings.SAIKEN_DOCUMENT_DIR)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"reminders-{run.run_on:%Y%m%d}-{run.pk}.pdf"
-    partial = path.with_suffix(".pdf.part")
-
-    def tick(done: int) -> None:
-        ReminderRun.objects.filter(pk=run.pk).update(pages_done=done)
-        if progress:
-            progress(done, total)
-
-    try:
-        pages = render_reminder_letters(notices(run), partial, progress=tick, every=500)
-        partial.replace(path)  # the finished file appears whole or not at all
-    except Exception as e:
-        partial.unlink(missing_ok=True)
-        ReminderRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.FAILED, document_error=str(e)[:2000])
-        raise
-    ReminderRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, pages_done=pages, document=str(path))
-    return path
+    return render_to_file(
+        run, f"reminders-{run.run_on:%Y%m%d}-{run.pk}", run.count,
+        lambda out, tick: render_reminder_letters(notices(run), out, progress=tick, every=500), progress,
+    )
 
 
 def notices(run: ReminderRun, chunk: int = 2000) -> Iterator:

@@ -53,26 +53,40 @@ def render_run(run: DemandRun, *, progress: Callable[[int, int], None] | None = 
     """Render every demand of `run` into one PDF file; returns its path (None if already claimed)."""
     if not claimed and not claim_for_rendering(run):
         return None
-    total = run.demands
+    return render_to_file(
+        run, f"demands-{run.issued_on:%Y%m%d}-{run.pk}", run.demands,
+        lambda out, tick: render_demand_notices(notices(run), out, progress=tick, every=500), progress,
+    )
+
+
+def render_to_file(
+    run, stem: str, total: int, render: Callable[[Path, Callable[[int], None]], int],
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Render a run's documents into `stem`.pdf in SAIKEN_DOCUMENT_DIR, keeping the run's
+    pages_done as `render(path, tick)` goes; the file appears whole or not at all, and
+    the run (a DemandRun or another model with the same document fields) ends DONE with
+    its document, or FAILED with the error."""
+    runs = type(run).objects.filter(pk=run.pk)
     out_dir = Path(settings.SAIKEN_DOCUMENT_DIR)
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"demands-{run.issued_on:%Y%m%d}-{run.pk}.pdf"
+    path = out_dir / f"{stem}.pdf"
     partial = path.with_suffix(".pdf.part")
 
     def tick(done: int) -> None:
-        DemandRun.objects.filter(pk=run.pk).update(pages_done=done)
+        runs.update(pages_done=done)
         if progress:
             progress(done, total)
 
     try:
-        pages = render_demand_notices(notices(run), partial, progress=tick, every=500)
+        pages = render(partial, tick)
         partial.replace(path)  # the finished file appears whole or not at all
     except Exception as e:
         partial.unlink(missing_ok=True)
-        DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.FAILED, document_error=str(e)[:2000])
+        runs.update(document_status=DocumentStatus.FAILED, document_error=str(e)[:2000])
         raise
     with transaction.atomic():
-        DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, pages_done=pages, document=str(path))
+        runs.update(document_status=DocumentStatus.DONE, pages_done=pages, document=str(path))
     return path
 
 
