@@ -26,6 +26,7 @@ from saiken.catalog.models import Department, ReceivableType
 from saiken.core.era import wareki
 from saiken.debtors.models import Debtor
 from saiken.ledger.models import Instalment
+from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, record_event
 from saiken.prescription.models import EventKind
 from saiken.staff import access
@@ -240,6 +241,7 @@ def sign_pledge(
     if len(found) != len(ids):
         raise CaseError("この債務者の未納の調定だけを対象にできます。", "instalments")
     rows = _check_schedule(schedule, signed_on)
+    warnings = collectability.require(found, signed_on, act="分納誓約", error=CaseError)
     if grace_days is None:
         grace_days = grace_days_for({i.receivable_id for i in found})
     if grace_days < 0:
@@ -259,8 +261,9 @@ def sign_pledge(
         user=user, action="case.pledge", target=pledge, debtor_id=case.debtor_id,
         summary=f"分納誓約（{wareki(signed_on)}、{len(rows)}回、計{total:,}円、{len(found)}期別）",
         detail={"signed_on": signed_on.isoformat(), "instalments": ids, "grace_days": grace_days,
-                "schedule": [[d.isoformat(), a] for d, a in rows]},
+                "schedule": [[d.isoformat(), a] for d, a in rows], "warnings": warnings},
     )
+    pledge.warnings = warnings
     return pledge
 
 
@@ -278,13 +281,23 @@ def record_promise(
     _require_open(case)
     if contact is not None and contact.case_id != case.pk:
         raise CaseError("別の事案の交渉経過です。", "contact")
+    warnings = _promise_collectable(case, receivable, promised_on)
     promise = Promise.objects.create(case=case, promised_on=promised_on, due_on=due_on, amount=amount, receivable=receivable,
                                      contact=contact, created_by=_user(user))
     audit.record(user=user, action="case.promise", target=promise, debtor_id=case.debtor_id,
                  summary=f"納付約束 {wareki(due_on)}までに{amount:,}円",
                  detail={"promised_on": promised_on.isoformat(), "due_on": due_on.isoformat(), "amount": amount,
-                         "receivable": receivable.code if receivable else None})
+                         "receivable": receivable.code if receivable else None, "warnings": warnings})
+    promise.warnings = warnings
     return promise
+
+
+def _promise_collectable(case: Case, receivable: ReceivableType | None, on: date) -> list[str]:
+    """What a promise asks to be paid: the debtor's open claims (of `receivable`, if named)."""
+    owed = Instalment.objects.filter(debtor_id=case.debtor_id).filter(OPEN).select_related("receivable").order_by("due_date", "pk")
+    if receivable is not None:
+        owed = owed.filter(receivable=receivable)
+    return collectability.require_any(list(owed), on, act="納付約束", error=CaseError, field_name="receivable")
 
 
 # --- tasks -----------------------------------------------------------------------------

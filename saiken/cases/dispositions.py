@@ -53,6 +53,7 @@ from saiken.ledger.actions import record_payment
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Channel, Entry, Instalment
 from saiken.payments.models import ReceivedPayment
+from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, end_procedure, record_event
 from saiken.prescription.models import EventKind, PrescriptionEvent
 from saiken.relief.models import ReliefDecisionLine, Status as ReliefStatus
@@ -257,6 +258,7 @@ def record_disposition(
         classes = "・".join(sorted({i.receivable.get_legal_class_display() for i in found if i.receivable.name in refused}))
         raise CaseError(f"{_label(kind)}は{'・'.join(refused)}（{classes}）にはできません。", "kind")
     check_not_paid(found)
+    warnings = collectability.require(found, executed_on, act=_label(kind), error=CaseError)
     _check_dates(kind, found, decided_on)
     blocked = relief_in_force([i.pk for i in found], BLOCKED_BY.get(kind, frozenset()), executed_on)
     if blocked:
@@ -281,7 +283,9 @@ def record_disposition(
     audit.record(user=user, action="case.disposition", target=d, debtor_id=case.debtor_id,
                  summary=f"{_label(kind)}（{wareki(executed_on)}、{len(found)}期別）",
                  detail={"kind": kind, "instalments": ids, "decided_on": decided_on.isoformat(), "executed_on": executed_on.isoformat(),
-                         "amount": amount, "legal_basis": d.legal_basis, "court": d.court_name, "case_number": d.court_case_number})
+                         "amount": amount, "legal_basis": d.legal_basis, "court": d.court_name, "case_number": d.court_case_number,
+                         "warnings": warnings})
+    d.warnings = warnings
     return d
 
 
@@ -358,6 +362,7 @@ def record_realisation(
         raise CaseError(f"換価できません: {'、'.join(sorted(set(blocked.values())))}中の調定があります。", "on")
     instalments = list(Instalment.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("receivable", "debtor")
                        .order_by("due_date", "pk"))
+    collectability.require([i for i in instalments if i.total_due > 0], on, act="換価・配当", error=CaseError)
     parts, rest = _split(proceeds, instalments, on)
     n = d.realisations.count() + 1
     payments = []

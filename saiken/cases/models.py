@@ -517,6 +517,8 @@ class ReminderRun(models.Model):
     pay_by = models.DateField("納付期限（催告書に記載）")
     count = models.PositiveIntegerField("催告書の件数", default=0)
     skipped = models.PositiveIntegerField("同日発送済みのため除いた件数", default=0)
+    # Instalments left out of the letters: the claim no longer exists (時効完成・執行停止3年など).
+    extinguished = models.PositiveIntegerField("消滅債権のため除いた期別数", default=0)
     amount = models.BigIntegerField("催告額の合計", default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField("処理日時", auto_now_add=True)

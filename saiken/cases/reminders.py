@@ -50,6 +50,7 @@ from saiken.core.relief import ReliefKind
 from saiken.demands.models import DocumentStatus
 from saiken.ledger.models import Instalment
 from saiken.payments.models import ReceivedPayment
+from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, record_event
 from saiken.prescription.models import EventKind
 
@@ -164,13 +165,16 @@ def _pledged(case_ids: list[int], as_of: date) -> set[int]:
     return set(through.values_list("instalment_id", flat=True))
 
 
-def _chunk(criteria: Criteria, as_of: date, rids: list[int], cases: list[Case], sender: Department | None) -> tuple[list[Selected], int]:
-    """The chunk's selections, and how many were left out as reminded already that day."""
+def _chunk(criteria: Criteria, as_of: date, rids: list[int], cases: list[Case], sender: Department | None) -> tuple[list[Selected], int, int]:
+    """The chunk's selections, how many were left out as reminded already that day, and how
+    many instalments were left out because the claim no longer exists."""
     ids = [c.pk for c in cases]
     by_debtor = {c.debtor_id: c for c in cases}
     rows = list(_candidates(criteria, as_of, rids).filter(debtor_id__in=list(by_debtor)).select_related("receivable")
                 .order_by("debtor_id", "due_date", "receivable__number", "pk"))
-    drop: set[int] = set()
+    # An extinguished claim (時効完成, 執行停止3年, 免除…) is never asked for again.
+    gone = set(collectability.split([i.pk for i in rows], as_of).extinguished)
+    drop: set[int] = set(gone)
     if criteria.not_under_relief:
         drop |= set(relief_in_force([i.pk for i in rows], ALL_RELIEF, as_of))
     if criteria.no_pledge_in_force:
@@ -192,7 +196,7 @@ def _chunk(criteria: Criteria, as_of: date, rids: list[int], cases: list[Case], 
             skipped += 1
             continue
         out.append(s)
-    return out, skipped
+    return out, skipped, len(gone)
 
 
 def _case_ids(criteria: Criteria, as_of: date, rids: list[int], after: int, limit: int) -> list[int]:
@@ -204,7 +208,7 @@ def _case_ids(criteria: Criteria, as_of: date, rids: list[int], after: int, limi
     )
 
 
-def _chunks(criteria: Criteria, as_of: date, chunk: int) -> Iterator[tuple[list[Selected], int]]:
+def _chunks(criteria: Criteria, as_of: date, chunk: int) -> Iterator[tuple[list[Selected], int, int]]:
     rids = receivable_ids(criteria)
     sender = _department(criteria)
     after = 0
@@ -218,7 +222,7 @@ def select_for_reminders(criteria: Criteria, as_of: date, *, chunk: int = CHUNK)
     """The cases a run on `as_of` would remind (in case order), each with its instalments.
     Cases already reminded that day by the same department are not among them."""
     out: list[Selected] = []
-    for selected, _ in _chunks(criteria, as_of, chunk):
+    for selected, _, _ in _chunks(criteria, as_of, chunk):
         out.extend(selected)
     return out
 
@@ -310,20 +314,23 @@ def issue_reminders(
             # The chunk's cases locked in id order: a second run at the same time waits
             # here, then finds the letters written and skips those cases.
             cases = list(Case.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("debtor").order_by("pk"))
-            selected, skipped = _chunk(c, as_of, rids, cases, sender)
+            selected, skipped, gone = _chunk(c, as_of, rids, cases, sender)
             if selected:
                 _issue_chunk(run, selected, user, today)
             run.skipped += skipped
-            ReminderRun.objects.filter(pk=run.pk).update(count=run.count, amount=run.amount, skipped=run.skipped)
+            run.extinguished += gone
+            ReminderRun.objects.filter(pk=run.pk).update(count=run.count, amount=run.amount, skipped=run.skipped, extinguished=run.extinguished)
         if progress:
             progress(run.count, run.skipped)
     with transaction.atomic():
         if run.count == 0:
             run.document_status = DocumentStatus.DONE
-        run.save(update_fields=["count", "amount", "skipped", "document_status"])
+        run.save(update_fields=["count", "amount", "skipped", "extinguished", "document_status"])
         audit.record(user=user, action="reminder.issue", target=run,
-                     summary=f"催告書の一括発送「{criteria.name}」{wareki(as_of)} {run.count:,}件（同日発送済み {run.skipped:,}件）",
-                     detail={"criteria": c.to_json(), "run_on": as_of.isoformat(), "count": run.count, "skipped": run.skipped})
+                     summary=f"催告書の一括発送「{criteria.name}」{wareki(as_of)} {run.count:,}件（同日発送済み {run.skipped:,}件）"
+                     + (f"、消滅債権のため除外 {run.extinguished:,}期別" if run.extinguished else ""),
+                     detail={"criteria": c.to_json(), "run_on": as_of.isoformat(), "count": run.count, "skipped": run.skipped,
+                             "extinguished": run.extinguished})
     return run
 
 

@@ -30,6 +30,7 @@ from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.payments.models import ReceivedPayment
+from saiken.prescription import collectability
 from saiken.relief.models import ReliefDecisionLine, Status
 
 CHUNK = 5000
@@ -103,8 +104,13 @@ def issue_demands(
                     rows = [r for r in rows if r[1] != last]
                 else:
                     rows = _rows(pending.filter(debtor_id=last), None)
-            _issue_chunk(run, rows, terms, receivables, user_id)
             after_debtor = rows[-1][1]
+            # A claim extinguished (時効完成, 執行停止3年, 免除…) is never demanded: left out and counted.
+            kept = collectability.split([r[0] for r in rows], as_of)
+            _count_left_out(run, kept)
+            rows = [r for r in rows if r[0] not in kept.extinguished]
+            if rows:
+                _issue_chunk(run, rows, terms, receivables, user_id)
         if progress:
             run.refresh_from_db(fields=["demands", "lines"])
             progress(run.demands, run.lines)
@@ -115,10 +121,19 @@ def issue_demands(
     with transaction.atomic():
         audit.record(
             user=user, action="demand.issue", target=run,
-            summary=f"{as_of} 督促状 {run.demands:,}件（{run.lines:,}期別、期限後 {run.late:,}件）",
-            detail={"issued_on": as_of.isoformat(), "due_on": due_on.isoformat() if due_on else None, "demands": run.demands, "lines": run.lines},
+            summary=f"{as_of} 督促状 {run.demands:,}件（{run.lines:,}期別、期限後 {run.late:,}件）"
+            + (f"、消滅債権のため除外 {run.extinguished:,}期別" if run.extinguished else ""),
+            detail={"issued_on": as_of.isoformat(), "due_on": due_on.isoformat() if due_on else None, "demands": run.demands, "lines": run.lines,
+                    "extinguished": run.extinguished, "prescribed": run.prescribed},
         )
     return run
+
+
+def _count_left_out(run: DemandRun, kept: collectability.Split) -> None:
+    if kept.extinguished or kept.warned:
+        DemandRun.objects.filter(pk=run.pk).update(
+            extinguished=F("extinguished") + len(kept.extinguished), prescribed=F("prescribed") + len(kept.warned)
+        )
 
 
 def _rows(qs, limit: int | None) -> list[tuple]:

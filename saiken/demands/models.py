@@ -32,6 +32,10 @@ class DemandRun(models.Model):
     principal = models.BigIntegerField("督促額（本税）", default=0)
     fees = models.BigIntegerField("督促手数料", default=0)
     late = models.PositiveIntegerField("発付期限後の件数", default=0)
+    # Left out because the claim no longer exists (時効完成・執行停止3年など), and demanded
+    # although the debtor of a private claim may invoke its completed prescription.
+    extinguished = models.PositiveIntegerField("消滅債権のため除外した期別数", default=0)
+    prescribed = models.PositiveIntegerField("時効期間満了（援用なし）の期別数", default=0)
 
     document_status = models.CharField("督促状PDF", max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED)
     pages_done = models.PositiveIntegerField("作成済ページ", default=0)

@@ -15,6 +15,7 @@ from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.payments.models import DebitRun, DirectDebitMandate, ReceivedPayment, Refund
+from saiken.prescription import collectability
 
 Status = ReceivedPayment.Status
 WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
@@ -152,12 +153,14 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         (m.debtor_id, m.receivable_id): m
         for m in DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date).order_by("valid_from")
     }
-    due = Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due")
+    due = list(Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due"))
+    # A claim extinguished (免除, 債権放棄, 執行停止による即時消滅…) is never debited: left out, counted in the audit row.
+    gone = collectability.split([row[0] for row in due if (row[1], row[2]) in mandates], debit_date).extinguished
     items = []
     first_time = set()
     for iid, debtor_id, receivable_id, amount in due:
         m = mandates.get((debtor_id, receivable_id))
-        if m is None:
+        if m is None or iid in gone:
             continue
         items.append(DebitItem(
             bank_code=m.bank_code, bank_name=bank_name(m.bank_code), branch_code=m.branch_code,
@@ -167,7 +170,8 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         if not m.first_debit_done:
             first_time.add(m.pk)
     if not items:
-        raise LedgerError(f"{debit_date} に引き落とす口座振替の対象はありません。", "debit_date")
+        left = f"（消滅した債権 {len(gone):,}件を除外）" if gone else ""
+        raise LedgerError(f"{debit_date} に引き落とす口座振替の対象はありません{left}。", "debit_date")
     data = write_debit_request(
         consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, consignor_name=settings.SAIKEN_BANK_CONSIGNOR_NAME, debit_date=debit_date,
         bank_code=settings.SAIKEN_BANK_CODE, bank_name=bank_name(settings.SAIKEN_BANK_CODE), branch_code=settings.SAIKEN_BANK_BRANCH,
@@ -181,7 +185,10 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
     DirectDebitMandate.objects.filter(pk__in=first_time).update(first_debit_done=True)
     run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=str(path))
-    audit.record(user=user, action="payments.export_debits", target=run, summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）")
+    audit.record(user=user, action="payments.export_debits", target=run,
+                 summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）" + (f"、消滅債権のため除外 {len(gone):,}件" if gone else ""),
+                 detail={"extinguished": sorted(gone)})
+    run.extinguished = sorted(gone)
     return run
 
 

@@ -63,9 +63,10 @@ def execution_stops(instalment_ids: Iterable[int]) -> dict[int, list[tuple[date,
     return _periods(instalment_ids, [ReliefKind.EXECUTION_STOP])
 
 
-def extinguished(as_of: date) -> list[tuple[int, str, date]]:
+def extinguished(as_of: date, instalment_ids: Iterable[int] | None = None) -> list[tuple[int, str, date]]:
     """(instalment id, write-off reason, date extinguished) for every open instalment whose
-    debt approved relief has extinguished by `as_of`, one per instalment (the earliest).
+    debt approved relief has extinguished by `as_of`, one per instalment (the earliest);
+    only among `instalment_ids` when given (one query per chunk of them).
 
     - stop_three_years: an approved, unrevoked 執行停止 that took effect on day S is
       extinguished on `passed_on(S, 3)` (S 2021-06-15 → 2024-06-16, see core.relief);
@@ -84,8 +85,12 @@ def extinguished(as_of: date) -> list[tuple[int, str, date]]:
         .filter(still_owed)
         .values_list("instalment_id", "decision__kind", "decision__immediate_extinction", "decision__start_on", "decision__decided_on")
     )
+    if instalment_ids is None:
+        found = rows.iterator(chunk_size=CHUNK)
+    else:
+        found = (row for chunk in _chunks(instalment_ids) for row in rows.filter(instalment_id__in=chunk))
     best: dict[int, tuple[date, str]] = {}
-    for iid, kind, immediate, start, decided in rows.iterator(chunk_size=CHUNK):
+    for iid, kind, immediate, start, decided in found:
         begun = law.effective_start(start, decided)
         if kind == ReliefKind.EXECUTION_STOP:
             on = law.stop_extinction_date(begun, immediate)

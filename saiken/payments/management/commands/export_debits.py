@@ -22,3 +22,5 @@ class Command(BaseCommand):
         except LedgerError as e:
             raise CommandError(e.message) from e
         self.stdout.write(f"{out}: {run.items:,}件 {run.amount:,}円（引落日 {run.debit_date}）")
+        if run.extinguished:
+            self.stdout.write(f"消滅した債権（免除・債権放棄・執行停止による消滅など）{len(run.extinguished):,}件は依頼していません。")

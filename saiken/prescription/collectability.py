@@ -1,0 +1,143 @@
+"""Is each of these instalments still collectable on a day? — for every act and every page.
+
+`collectability(ids, as_of)` answers for many instalments at once with the pure
+decision `saiken.core.collectability.decide`, fed by the prescription projection
+(`saiken.prescription.projection.project_instalments`) and the relief that
+extinguished a debt (`saiken.relief.effects.extinguished`). `require` is what an
+act calls: it raises the act's own error with the reason when a claim is
+extinguished, and returns the warnings for claims past completion that the debtor
+has not invoked yet. `split` is what a batch (the demand run, the debit export,
+reminders) calls to leave extinguished instalments out and count them.
+
+Cost: per chunk of 900 ids, one query for the instalments and one for the
+relief decisions, plus the projection's few queries for those that may be
+prescribed. Which may be prescribed is decided from the due date alone
+(`core.collectability.earliest_completion`): no event can bring a completion
+before the shortest period counted from the day after the due date, so an
+instalment due more recently than that needs no projection — which leaves out
+nearly every instalment of a demand run or a debit file.
+
+The PrescriptionStatus cache is deliberately *not* used to clear an instalment:
+a completion can move earlier without the cache being refreshed (a deferment
+revoked or ended early shortens the stop that pushed it back; a 督促 found
+undelivered no longer renews; a setting or an event corrected in the admin),
+and the cache is only rebuilt nightly. Trusting it could let a seizure through
+on a claim extinguished since the last refresh; the due-date bound cannot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F
+
+from saiken.catalog.models import ReceivableType
+from saiken.core import collectability as law
+from saiken.core.collectability import COLLECTABLE, Collectability
+from saiken.ledger.models import Instalment
+from saiken.prescription.projection import IDS_PER_QUERY, project_instalments, rule_for
+from saiken.relief.effects import extinguished as relief_extinguished
+
+
+def collectability(ids: Iterable[int], as_of: date) -> dict[int, Collectability]:
+    """Every instalment in `ids` → its Collectability on `as_of` (unknown ids are absent)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    rules = {r.id: rule_for(r) for r in ReceivableType.objects.all()}
+    out: dict[int, Collectability] = {}
+    for n in range(0, len(ids), IDS_PER_QUERY):
+        part = ids[n : n + IDS_PER_QUERY]
+        rows = list(
+            Instalment.objects.filter(id__in=part)
+            .annotate(owed=F("principal_due") + F("late_charge_due") + F("fee_due"))
+            .values_list("id", "receivable_id", "due_date", "owed")
+        )
+        owed = [r for r in rows if r[3] > 0]
+        for iid, *_ in rows:
+            out[iid] = COLLECTABLE
+        if not owed:
+            continue
+        # Only these can be past completion on `as_of` (see the module docstring).
+        maybe = [iid for iid, rid, due, _ in owed if as_of > law.earliest_completion(rules[rid], due)]
+        projections = project_instalments(maybe, as_of) if maybe else {}
+        relief: dict[int, list[tuple[str, date]]] = defaultdict(list)
+        for iid, reason, on in relief_extinguished(as_of, [r[0] for r in owed]):
+            relief[iid].append((reason, on))
+        for iid, _, _, balance in owed:
+            out[iid] = law.decide(projections.get(iid), as_of, balance=balance, relief=relief.get(iid, ()))
+    return out
+
+
+@dataclass
+class Split:
+    """A batch divided: what may go ahead, what is extinguished, what goes ahead with a warning."""
+
+    collectable: list[int] = field(default_factory=list)
+    extinguished: dict[int, Collectability] = field(default_factory=dict)
+    warned: dict[int, Collectability] = field(default_factory=dict)
+
+
+def split(ids: Iterable[int], as_of: date) -> Split:
+    """`ids` in their order, divided by `collectability` on `as_of`."""
+    ids = list(ids)
+    found = collectability(ids, as_of)
+    out = Split()
+    for iid in ids:
+        c = found.get(iid, COLLECTABLE)
+        if c.extinguished:
+            out.extinguished[iid] = c
+        else:
+            out.collectable.append(iid)
+            if c.warns:
+                out.warned[iid] = c
+    return out
+
+
+def require(
+    instalments: Sequence[Instalment],
+    on: date,
+    *,
+    act: str,
+    error: Callable[[str, str], Exception],
+    field_name: str = "instalments",
+) -> list[str]:
+    """An act on `instalments` on `on`: raise `error(message, field)` naming every
+    extinguished claim and why; return a warning for each private claim past
+    completion (民法145条: the debtor may still invoke). Call it before writing."""
+    found = collectability([i.pk for i in instalments], on)
+    refused, warnings = [], []
+    for i in instalments:
+        c = found.get(i.pk, COLLECTABLE)
+        if c.extinguished:
+            refused.append(c.refusal(str(i), act))
+        elif c.warns:
+            warnings.append(c.warning(str(i), act))
+    if refused:
+        raise error(" ".join(refused), field_name)
+    return warnings
+
+
+def require_any(
+    instalments: Sequence[Instalment],
+    on: date,
+    *,
+    act: str,
+    error: Callable[[str, str], Exception],
+    field_name: str = "instalments",
+) -> list[str]:
+    """An act on a debtor's claims as a whole (a promise to pay so much): refused as
+    `require` does when every one of `instalments` is extinguished on `on`; otherwise
+    a warning for each that is (it is not part of what may be asked) and for each
+    past completion and not invoked."""
+    if not instalments:
+        return []
+    found = collectability([i.pk for i in instalments], on)
+    gone = [i for i in instalments if found.get(i.pk, COLLECTABLE).extinguished]
+    if len(gone) == len(instalments):
+        return require(instalments, on, act=act, error=error, field_name=field_name)
+    warnings = [f"{i} は{found[i.pk].explanation()}。{act}の対象になりません。" for i in gone]
+    return warnings + [found[i.pk].warning(str(i), act) for i in instalments if found.get(i.pk, COLLECTABLE).warns]
