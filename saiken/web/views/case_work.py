@@ -36,6 +36,7 @@ from saiken.debtors.models import Debtor
 from saiken.demands.models import DocumentStatus
 from saiken.documents import case_letters
 from saiken.ledger.models import Instalment
+from saiken.prescription.collectability import collectability
 from saiken.staff import access
 from saiken.web.views.demands import in_background
 
@@ -110,8 +111,10 @@ def _open_instalments(scope: Scope) -> list[Instalment]:
         Instalment.objects.filter(debtor=scope.debtor, receivable_id__in=sorted(scope.receivable_ids)).filter(actions.OPEN)
         .select_related("receivable", "demand_line__demand").order_by("receivable__number", "due_date", "pk")
     )
+    collect = collectability([i.pk for i in rows], _today())  # 時効完成・消滅, one batch for the page
     for i in rows:
         i.label = _instalment_label(i)
+        i.collect = collect.get(i.pk)
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
         i.hidden = i.receivable.is_tax and not scope.see_tax
     return rows
@@ -388,6 +391,8 @@ def disposition_new(request, debtor_id: int):
             _errors(form, e)
         else:
             messages.success(request, f"{d.get_kind_display()}を記録しました（対象の調定の時効に反映しました）。")
+            for w in d.warnings:
+                messages.warning(request, w)
             return redirect("disposition", debtor_id=debtor_id, pk=d.pk)
     table = [(r, sorted(DispositionKind(k).label for k in dispositions.allowed_kinds(r)))
              for r in sorted({i.receivable for i in instalments}, key=lambda r: r.number)]

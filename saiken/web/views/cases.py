@@ -30,6 +30,7 @@ from saiken.core.relief import split_schedule
 from saiken.debtors.models import Debtor
 from saiken.demands.models import DemandLine
 from saiken.ledger.models import Instalment, Payment
+from saiken.prescription.collectability import collectability
 from saiken.prescription.models import PrescriptionStatus
 from saiken.staff import access
 from saiken.staff.models import Role
@@ -179,9 +180,11 @@ def _debts(scope: Scope, as_of: date) -> tuple[list[Instalment], int, bool]:
         .order_by("receivable__number", "fiscal_year", "instalment_no", "id")
     )
     statuses = dict(PrescriptionStatus.objects.filter(instalment__in=rows).values_list("instalment_id", "completes_on"))
+    collect = collectability([i.pk for i in rows], as_of)  # 時効完成・消滅, one batch for the page
     total, any_hidden = 0, False
     for i in rows:
         i.hidden = scope.hides(i.receivable_id)
+        i.collect = collect.get(i.pk)
         i.completes_on = statuses.get(i.pk)
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
         i.prescription_soon = i.completes_on is not None and as_of <= i.completes_on <= as_of + timedelta(days=183)
@@ -348,9 +351,16 @@ def promise(request, debtor_id: int):
     def act(case, scope):
         c = _valid(PromiseForm(request.POST, receivables=_receivables(scope)))
         receivable = ReceivableType.objects.filter(code=c["receivable"]).first() if c["receivable"] else None
-        actions.record_promise(case, due_on=c["due_on"], amount=c["amount"], promised_on=c["promised_on"], receivable=receivable,
-                               user=request.user)
+        p = actions.record_promise(case, due_on=c["due_on"], amount=c["amount"], promised_on=c["promised_on"], receivable=receivable,
+                                   user=request.user)
+        _warn(request, p)
     return _post(request, debtor_id, act, "納付約束を記録しました。")
+
+
+def _warn(request, done) -> None:
+    """The warnings an action returned (e.g. a private claim past completion, 民法145条)."""
+    for w in getattr(done, "warnings", ()):
+        messages.warning(request, w)
 
 
 @login_required
@@ -443,9 +453,11 @@ def pledge(request, debtor_id: int):
         Instalment.objects.filter(debtor=scope.debtor, receivable_id__in=sorted(scope.receivable_ids)).filter(actions.OPEN)
         .select_related("receivable").order_by("receivable__number", "fiscal_year", "instalment_no", "id")
     )
+    today = timezone.localdate()
+    collect = collectability([i.pk for i in instalments], today)
     for i in instalments:
         i.hidden = scope.hides(i.receivable_id)
-    today = timezone.localdate()
+        i.collect = collect.get(i.pk)
     data = request.POST if request.method == "POST" else None
     form = PledgeForm(data, instalments=instalments, initial={"signed_on": today, "count": 6, "first_due": today + timedelta(days=30)})
     if data is not None and form.is_valid():
@@ -468,12 +480,13 @@ def pledge(request, debtor_id: int):
         else:
             try:
                 case = scope.case or actions.case_for(scope.debtor, user=request.user)
-                actions.sign_pledge(case, instalments=c["instalments"], signed_on=c["signed_on"], schedule=c["schedule"],
-                                    grace_days=c["grace_days"], note=c["note"], user=request.user)
+                p = actions.sign_pledge(case, instalments=c["instalments"], signed_on=c["signed_on"], schedule=c["schedule"],
+                                        grace_days=c["grace_days"], note=c["note"], user=request.user)
             except actions.CaseError as e:
                 form.add_error(None, e.message)
             else:
                 messages.success(request, "分納誓約を登録しました（対象の調定の時効は誓約日に更新されます）。")
+                _warn(request, p)
                 return redirect("case", debtor_id=debtor_id)
     return render(request, "web/case_pledge.html", {
         "debtor": scope.debtor, "case": scope.case, "form": form, "instalments": instalments, "tax_hidden": TAX_HIDDEN,

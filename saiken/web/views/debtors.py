@@ -30,6 +30,7 @@ from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
 from saiken.payments.models import ReceivedPayment
+from saiken.prescription.collectability import collectability
 from saiken.staff import access
 
 PAGE_SIZE = 50
@@ -216,7 +217,10 @@ def debtor(request, pk: int):
     for status in (ReceivedPayment.Status.PRELIMINARY, ReceivedPayment.Status.FAILED):  # one partial index each
         for r in ReceivedPayment.objects.filter(instalment_id__in=ids, status=status).order_by("paid_on", "id"):
             pending[r.instalment_id].append(r)
+    # 時効完成・消滅: one batch for the page (only instalments with something owed are looked at).
+    collect = collectability([i.id for i in instalments if i.principal_due or i.late_charge_due or i.fee_due], as_of)
     for i in instalments:
+        i.collect = collect.get(i.id)
         i.accrued = accrued.get(i.id)
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
         i.pending = pending.get(i.id, [])
