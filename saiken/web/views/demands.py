@@ -57,6 +57,8 @@ def runs(request):
             messages.success(request, f"督促状 {run.demands:,}件を作成しました（期別 {run.lines:,}件）。")
         else:
             messages.info(request, "督促の対象となる期別はありませんでした。")
+        if run.extinguished:
+            messages.warning(request, f"時効の完成などにより消滅した債権 {run.extinguished:,}期別は督促していません（不納欠損の対象です）。")
         return redirect("demand_run", pk=run.pk)
     as_of = _date(request.GET.get("as_of"), today)
     due_on = _date(request.GET.get("due_on"))
