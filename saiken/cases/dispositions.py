@@ -474,6 +474,15 @@ def _lawsuit_after_objection(d: Disposition, instalments: list[Instalment], on: 
     return suit
 
 
+def check_printable(d: Disposition) -> None:
+    """Refuse the documents (差押調書, 債権差押通知書) of a disposition recorded on a claim
+    already extinguished that day — possible only for records made before the acts
+    checked it: such a seizure is unlawful (地方税法18条2項, 地方自治法236条2項) and must
+    be released, not served."""
+    instalments = [line.instalment for line in d.lines.select_related("instalment__receivable").order_by("instalment_id")]
+    collectability.require(instalments, d.executed_on, act=f"{_label(d.kind)}の文書の発行", error=CaseError)
+
+
 def details_visible(d: Disposition, see_tax: bool) -> bool:
     """May the user read a disposition's amounts, property and third party? Not a tax
     disposition without `may_see_tax` (its existence and dates are shown)."""

@@ -364,3 +364,22 @@ def test_the_pages_give_the_relief_reason(client, jiro, jiro_case, jiro_stopped,
     assert label in client.get(reverse("debtor", args=[jiro.pk])).content.decode()
     assert label in client.get(reverse("case", args=[jiro.pk])).content.decode()
     assert label in client.get(reverse("case_pledge", args=[jiro.pk])).content.decode()
+
+
+def test_the_seizure_notice_of_an_old_unlawful_seizure_is_not_printed(client, taro, taro_case, nhi, clerk):
+    """A seizure recorded before the acts checked collectability (written here directly, as
+    the old product did): its 債権差押通知書 is refused with the reason."""
+    from saiken.cases.models import DispositionLine
+
+    d = Disposition.objects.create(case=taro_case, kind="seizure_deposit", decided_on=date(2026, 11, 20), executed_on=date(2026, 11, 20),
+                                   third_party_name="第四北越銀行 本店", legal_basis="国税徴収法62条")
+    DispositionLine.objects.create(disposition=d, instalment=nhi[1], principal=18_000, late_charge=0, fee=0)
+    client.force_login(clerk)
+    r = client.get(reverse("disposition_pdf", args=[taro.pk, d.pk]), {"doc": "notice"}, follow=True)
+    assert r["Content-Type"].startswith("text/html")
+    assert "消滅した債権に差押（預貯金）の文書の発行はできません" in r.content.decode()
+    ok = Disposition.objects.create(case=taro_case, kind="seizure_deposit", decided_on=date(2026, 11, 15), executed_on=date(2026, 11, 15),
+                                    third_party_name="第四北越銀行 本店", legal_basis="国税徴収法62条")
+    DispositionLine.objects.create(disposition=ok, instalment=nhi[1], principal=18_000, late_charge=0, fee=0)
+    r = client.get(reverse("disposition_pdf", args=[taro.pk, ok.pk]), {"doc": "notice"})
+    assert r["Content-Type"] == "application/pdf"

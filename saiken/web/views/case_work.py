@@ -490,6 +490,11 @@ def disposition_pdf(request, debtor_id: int, pk: int):
         raise PermissionDenied("税の滞納処分の文書は、税情報を閲覧できる職員だけが印刷できます。")
     if d.kind not in dispositions.FORCIBLE_KINDS:
         raise Http404("この種類の処分には差押調書・差押通知書はありません。")
+    try:
+        dispositions.check_printable(d)
+    except actions.CaseError as e:
+        messages.error(request, e.message)
+        return redirect("disposition", debtor_id=debtor_id, pk=pk)
     doc = request.GET.get("doc", "record")
     debtor = scope.debtor
     if doc == "notice":
