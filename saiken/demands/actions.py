@@ -106,7 +106,7 @@ def issue_demands(
                     rows = _rows(pending.filter(debtor_id=last), None)
             after_debtor = rows[-1][1]
             # A claim extinguished (時効完成, 執行停止3年, 免除…) is never demanded: left out and counted.
-            kept = collectability.split([r[0] for r in rows], as_of)
+            kept = collectability.split([r[0] for r in rows], as_of, rows=[(r[0], r[2], r[4], r[5]) for r in rows])
             _count_left_out(run, kept)
             rows = [r for r in rows if r[0] not in kept.extinguished]
             if rows:

@@ -9,9 +9,9 @@ extinguished, and returns the warnings for claims past completion that the debto
 has not invoked yet. `split` is what a batch (the demand run, the debit export,
 reminders) calls to leave extinguished instalments out and count them.
 
-Cost: per chunk of 900 ids, one query for the instalments and one for the
-relief decisions, plus the projection's few queries for those that may be
-prescribed. Which may be prescribed is decided from the due date alone
+Cost: one query per 900 ids for the instalments (none when the caller passes
+them), one for the relief decisions, plus the projection's few queries per 900
+instalments that may be prescribed. Which may be prescribed is decided from the due date alone
 (`core.collectability.earliest_completion`): no event can bring a completion
 before the shortest period counted from the day after the due date, so an
 instalment due more recently than that needs no projection — which leaves out
@@ -45,30 +45,37 @@ from saiken.relief.effects import extinguished as relief_extinguished
 def collectability(ids: Iterable[int], as_of: date) -> dict[int, Collectability]:
     """Every instalment in `ids` → its Collectability on `as_of` (unknown ids are absent)."""
     ids = sorted(set(ids))
-    if not ids:
-        return {}
-    rules = {r.id: rule_for(r) for r in ReceivableType.objects.all()}
-    out: dict[int, Collectability] = {}
+    rows: list[tuple[int, int, date, int]] = []
     for n in range(0, len(ids), IDS_PER_QUERY):
-        part = ids[n : n + IDS_PER_QUERY]
-        rows = list(
-            Instalment.objects.filter(id__in=part)
-            .annotate(owed=F("principal_due") + F("late_charge_due") + F("fee_due"))
-            .values_list("id", "receivable_id", "due_date", "owed")
-        )
-        owed = [r for r in rows if r[3] > 0]
-        for iid, *_ in rows:
-            out[iid] = COLLECTABLE
-        if not owed:
-            continue
-        # Only these can be past completion on `as_of` (see the module docstring).
-        maybe = [iid for iid, rid, due, _ in owed if as_of > law.earliest_completion(rules[rid], due)]
-        projections = project_instalments(maybe, as_of) if maybe else {}
-        relief: dict[int, list[tuple[str, date]]] = defaultdict(list)
-        for iid, reason, on in relief_extinguished(as_of, [r[0] for r in owed]):
+        rows += Instalment.objects.filter(id__in=ids[n : n + IDS_PER_QUERY]).annotate(
+            owed=F("principal_due") + F("late_charge_due") + F("fee_due")
+        ).values_list("id", "receivable_id", "due_date", "owed")
+    return decide_rows(rows, as_of)
+
+
+def decide_rows(rows: Iterable[tuple[int, int, date, int]], as_of: date) -> dict[int, Collectability]:
+    """`collectability` for instalments the caller has read already, as (id, receivable id,
+    due date, yen still owed): saves the batch its own read of them."""
+    rows = list(rows)
+    out = {row[0]: COLLECTABLE for row in rows}
+    owed = [row for row in rows if row[3] > 0]
+    if not owed:
+        return out
+    rules = {r.id: rule_for(r) for r in ReceivableType.objects.all()}
+    # Only these can be past completion on `as_of` (see the module docstring).
+    maybe = [iid for iid, rid, due, _ in owed if as_of > law.earliest_completion(rules[rid], due)]
+    projections = project_instalments(maybe, as_of) if maybe else {}
+    # A page asks about its few instalments; a batch asks once about the whole city — the
+    # open instalments relief has extinguished are few (the write-off run clears them), so
+    # one unfiltered query costs less than thousands of ids sent to the database.
+    owed_ids = [row[0] for row in owed]
+    wanted = set(owed_ids)
+    relief: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for iid, reason, on in relief_extinguished(as_of, owed_ids if len(owed_ids) <= IDS_PER_QUERY else None):
+        if iid in wanted:
             relief[iid].append((reason, on))
-        for iid, _, _, balance in owed:
-            out[iid] = law.decide(projections.get(iid), as_of, balance=balance, relief=relief.get(iid, ()))
+    for iid, _, _, balance in owed:
+        out[iid] = law.decide(projections.get(iid), as_of, balance=balance, relief=relief.get(iid, ()))
     return out
 
 
@@ -81,10 +88,11 @@ class Split:
     warned: dict[int, Collectability] = field(default_factory=dict)
 
 
-def split(ids: Iterable[int], as_of: date) -> Split:
-    """`ids` in their order, divided by `collectability` on `as_of`."""
+def split(ids: Iterable[int], as_of: date, *, rows: Iterable[tuple[int, int, date, int]] | None = None) -> Split:
+    """`ids` in their order, divided by `collectability` on `as_of`; `rows` as for
+    `decide_rows` when the caller has them."""
     ids = list(ids)
-    found = collectability(ids, as_of)
+    found = decide_rows(rows, as_of) if rows is not None else collectability(ids, as_of)
     out = Split()
     for iid in ids:
         c = found.get(iid, COLLECTABLE)
