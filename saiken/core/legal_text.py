@@ -83,14 +83,30 @@ class LegalTexts:
     @property
     def warning(self) -> str:
         """What follows if the 指定期限 passes: 滞納処分 (forcible) or the court (the others)."""
-        if self.legal_class == FORCIBLE:
-            basis = self.seizure_basis.strip()
-            by = f"{basis}の規定により、" if basis else "法令の規定により、"
-            return f"指定期限までに完納されない場合は、{by}財産の差押えなどの滞納処分を行うことがあります。"
-        basis = self.enforcement_basis.strip()
-        by = f"{basis}の規定により、" if basis else ""
-        return (f"指定期限までに完納されない場合は、{by}支払督促の申立てや訴えの提起などの法的措置をとり、"
-                "強制執行を行うことがあります。")
+        return self._warning("指定期限までに完納されない場合は、")
+
+    @property
+    def collection_basis(self) -> str:
+        """The article of what follows the demand: 滞納処分 (forcible) or 法的措置 (the others)."""
+        return (self.seizure_basis if self.legal_class == FORCIBLE else self.enforcement_basis).strip()
+
+    def _warning(self, lead: str) -> str:
+        return warning_sentence(lead, self.legal_class, [self.collection_basis])
+
+
+REMINDER_LEAD = "期限までに納付がない場合は、"
+
+
+def warning_sentence(lead: str, legal_class: str, bases) -> str:
+    """滞納処分 for forcible claims (地方税法331条 / 地方自治法231条の3第3項 and the receivable's
+    own act), the court for the others (地方自治法施行令171条の2); `bases` are the articles of
+    the claims concerned (several on a 催告書 for several receivables), blanks dropped."""
+    named = "、".join(dict.fromkeys(b.strip() for b in bases if b and b.strip()))
+    if legal_class == FORCIBLE:
+        by = f"{named}の規定により、" if named else "法令の規定により、"
+        return f"{lead}{by}財産（預貯金・給与等）の差押えなどの滞納処分を行うことがあります。"
+    by = f"{named}の規定により、" if named else ""
+    return f"{lead}{by}支払督促の申立てや訴えの提起などの法的措置をとり、強制執行を行うことがあります。"
 
 
 # What a sentence with a hole in it looks like once printed.
