@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 FORCIBLE = "forcible"
 NON_FORCIBLE = "non_forcible"
@@ -124,4 +125,9 @@ _GAPS = (
 
 def gaps(text: str) -> list[str]:
     """The empty slots in a printed sentence (none in a correct one)."""
-    return [label for pattern, label in _GAPS if pattern.search(text)]
+    return list(_gaps(text))
+
+
+@lru_cache(maxsize=1024)  # a batch prints the same few sentences on every page
+def _gaps(text: str) -> tuple[str, ...]:
+    return tuple(label for pattern, label in _GAPS if pattern.search(text))
