@@ -40,7 +40,8 @@ def add_form(**overrides):
 
 def test_an_administrator_adds_a_15th_receivable_without_code(admin_client, taro):
     dept = Department.objects.create(code="kankyo", name="環境部 環境政策課")
-    data = add_form(code="parking_fine", number=15, name="放置違反金", department=dept.id, legal_class="forcible")
+    data = add_form(code="parking_fine", number=15, name="放置違反金", department=dept.id, legal_class="forcible",
+                    seizure_basis="地方自治法第231条の3第3項", enforcement_basis="")
     response = admin_client.post("/admin/catalog/receivabletype/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     fine = ReceivableType.objects.get(code="parking_fine")
@@ -67,3 +68,42 @@ def test_an_administrator_edits_a_setting(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     tax.refresh_from_db()
     assert tax.demand_fee == 0
+
+
+def test_the_admin_refuses_a_forcible_receivable_without_its_seizure_basis(admin_client):
+    """A 督促状 of a forcible claim warns of 滞納処分 and must cite its article: never 「の規定により」 alone."""
+    data = add_form(code="no_basis", number=16, name="根拠なし", legal_class="forcible", seizure_basis="")
+    response = admin_client.post("/admin/catalog/receivabletype/add/", data)
+    assert response.status_code == 200
+    assert "強制徴収公債権には滞納処分の根拠" in response.content.decode()
+    assert not ReceivableType.objects.filter(code="no_basis").exists()
+
+
+def test_the_admin_refuses_to_clear_the_seizure_basis_of_a_seeded_forcible_receivable(admin_client):
+    nhi = ReceivableType.objects.get(code="national_health_insurance")
+    fields = {k: v for k, v in model_to_dict(nhi, exclude=["id"]).items() if v is not None and not isinstance(v, bool)}
+    response = admin_client.post(f"/admin/catalog/receivabletype/{nhi.id}/change/", {**fields, "is_major": "on", "active": "on", "seizure_basis": "　"})
+    assert response.status_code == 200 and "強制徴収公債権には滞納処分の根拠" in response.content.decode()
+    nhi.refresh_from_db()
+    assert nhi.seizure_basis == "国民健康保険法第79条の2及び地方自治法第231条の3第3項"
+
+
+def test_the_admin_refuses_a_seizure_basis_on_a_claim_that_needs_a_court(admin_client):
+    data = add_form(code="court_only", number=17, name="裁判所", legal_class="non_forcible", seizure_basis="地方税法第331条第1項")
+    response = admin_client.post("/admin/catalog/receivabletype/add/", data)
+    assert response.status_code == 200 and "滞納処分ができません" in response.content.decode()
+    assert not ReceivableType.objects.filter(code="court_only").exists()
+
+
+def test_the_admin_refuses_a_basis_with_an_empty_slot(admin_client):
+    data = add_form(code="holey", number=18, name="空欄", demand_basis="地方自治法第条")
+    response = admin_client.post("/admin/catalog/receivabletype/add/", data)
+    assert response.status_code == 200 and "番号のない条" in response.content.decode()
+
+
+def test_the_admin_shows_the_sentences_the_notice_prints(admin_client):
+    nhi = ReceivableType.objects.get(code="national_health_insurance")
+    page = admin_client.get(f"/admin/catalog/receivabletype/{nhi.id}/change/").content.decode()
+    assert "滞納処分の根拠" in page and "印刷される文" in page
+    assert "国民健康保険法第79条の2及び地方自治法第231条の3第3項の規定により、財産（預貯金・給与等）の差押えなどの滞納処分" in page
+    assert "地方自治法第231条の3第2項及び市国民健康保険条例の定めるところにより延滞金" in page

@@ -17,6 +17,7 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from saiken.core.conveni import barcode_content
+from saiken.core.legal_text import LegalTexts
 from saiken.documents import fonts
 from saiken.documents.barcode import FNC1_VALUE, START_C, STOP, gs1_128
 from saiken.documents.demand_notice import (
@@ -28,6 +29,9 @@ from saiken.documents.demand_notice import (
 
 ISSUED = date(2026, 11, 27)
 DEADLINE = date(2026, 12, 7)  # 令和8年12月7日
+TAX = LegalTexts("市県民税", "forcible", "地方税法第329条第1項", "tax", "地方税法第326条及び同法附則第3条の2",
+                 seizure_basis="地方税法第331条第1項")
+NURSERY = LegalTexts("保育料", "forcible", "地方自治法第231条の3第1項", "none", seizure_basis="児童福祉法第56条及び地方自治法第231条の3第3項")
 PLACES = ("新潟市役所 納税課窓口", "指定金融機関・収納代理金融機関", "コンビニエンスストア")
 
 
@@ -48,14 +52,13 @@ def notice(number, name, lines, *, barcode=True, **kw):
         issuer_title="新潟市長",
         lines=tuple(lines),
         fee=fee,
-        late_charge_note="納期限の翌日から納付の日までの期間に応じて延滞金が加算されます。",
         payment_places=PLACES,
         barcode=(
             barcode_content(issuer="912345", free=number.replace("-", ""), deadline=DEADLINE, amount=total)
             if barcode
             else None
         ),
-        legal_basis="地方税法第329条第1項",
+        legal=TAX,
     )
     fields.update(kw)
     return DemandNotice(**fields)
@@ -71,7 +74,7 @@ HANAKO = notice(
     "佐藤　花子",
     [NoticeLine("保育料", 2026, "保育所保育料", 4, date(2026, 7, 31), 350_000)],
     barcode=False,
-    legal_basis="地方自治法第231条の3第1項",
+    legal=NURSERY,
 )
 ICHIRO = notice(
     "2026-0000003",

@@ -189,7 +189,8 @@ def test_a_receivable_shows_every_setting_and_staff_get_the_admin_links(client, 
     r = ReceivableType.objects.get(code="city_tax")
     html = page(client, "receivable", "city_tax")
     for text in ("1. 市税", "基本", "時効", "延滞金・遅延損害金", "督促", "充当", "備考", "法定納期限の翌日から",
-                 "督促の発付期限（納期限後の日数）", "20", "2,000", "本税・本料→延滞金→督促手数料", "地方税法18条"):
+                 "督促の発付期限（納期限後の日数）", "20", "2,000", "本税・本料→延滞金→督促手数料", "地方税法18条",
+                 "滞納処分の根拠", "印刷される文（督促状）", "地方税法第331条第1項、第373条第1項等の規定により、財産"):
         assert text in html, text
     assert f"/admin/catalog/receivabletype/{r.pk}/change/" in html
     assert "/admin/catalog/receivabletype/add/" in html

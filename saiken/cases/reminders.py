@@ -257,6 +257,7 @@ def _line(i: Instalment) -> dict:
         "late_charge_kind": i.receivable.late_charge_kind, "fiscal_year": i.fiscal_year, "subject": i.subject,
         "instalment_no": i.instalment_no, "due_date": i.due_date.isoformat(),
         "principal": i.principal_due, "late_charge": i.late_charge_due, "fee": i.fee_due,
+        "basis": i.receivable.legal_texts.collection_basis,  # 滞納処分 / 法的措置 article, as of the letter
     }
 
 
@@ -374,6 +375,7 @@ def notices(run: ReminderRun, chunk: int = 2000) -> Iterator:
                     receivable_name=x["receivable"], legal_class=x["legal_class"], fiscal_year=x["fiscal_year"], subject=x["subject"],
                     instalment_no=x["instalment_no"], due_date=date.fromisoformat(x["due_date"]), principal=x["principal"],
                     late_charge=x["late_charge"], fee=x["fee"], late_charge_kind=x.get("late_charge_kind", "none"),
+                    basis=x.get("basis"),
                 )
                 for x in letter.lines
             )

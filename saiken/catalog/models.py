@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from saiken.core.allocation import Scope, parse_order
+from saiken.core.legal_text import LegalTexts, gaps
 
 
 class Department(models.Model):
@@ -102,6 +103,33 @@ class ReceivableType(models.Model):
     demand_fee = models.PositiveIntegerField("督促手数料（円）", default=0)
     stall_days_after_reminder = models.PositiveSmallIntegerField("催告後の停滞判定日数", default=60)
 
+    # 根拠法令（督促状・催告書に印刷する文の条項）
+    demand_basis = models.CharField(
+        "督促の根拠", max_length=200, blank=True,
+        help_text="督促状に「（この欄）の規定により督促します」と印刷します。例: 市税「地方税法第329条第1項、第371条第1項等」、"
+                  "税以外の公債権「地方自治法第231条の3第1項」、下水道事業受益者負担金「都市計画法第75条第3項」、"
+                  "私債権「地方自治法施行令第171条」（私債権の督促は民法上の催告にあたるため「納付を請求します」と印刷します）。"
+                  "強制徴収公債権では必須です。",
+    )
+    late_charge_basis = models.CharField(
+        "延滞金・遅延損害金の根拠", max_length=200, blank=True,
+        help_text="督促状に「（この欄）の定めるところにより延滞金を加算して…」と印刷します（延滞金の種類が「なし」なら印刷しません）。"
+                  "例: 市税「地方税法第326条、第369条等及び同法附則第3条の2」、国民健康保険料「地方自治法第231条の3第2項及び市国民健康保険条例」"
+                  "（保険料の延滞金は地方税法ではなく自治法231条の3第2項に基づく条例によります）、私債権「民法第419条第1項」。"
+                  "条例名は市の正式な名称に直してください。",
+    )
+    seizure_basis = models.CharField(
+        "滞納処分の根拠", max_length=200, blank=True,
+        help_text="強制徴収公債権だけ（必須）: 督促状・催告書に「（この欄）の規定により、財産の差押えなどの滞納処分を行うことがあります」と、"
+                  "差押調書に処分の根拠として印刷します。例: 市税「地方税法第331条第1項、第373条第1項等」、"
+                  "国民健康保険料「国民健康保険法第79条の2及び地方自治法第231条の3第3項」、介護保険料「介護保険法第144条及び地方自治法第231条の3第3項」。",
+    )
+    enforcement_basis = models.CharField(
+        "法的措置の根拠", max_length=200, blank=True,
+        help_text="非強制徴収公債権・私債権: 督促状・催告書に「（この欄）の規定により、支払督促の申立てや訴えの提起などの法的措置をとり、"
+                  "強制執行を行うことがあります」と印刷します。通常は「地方自治法施行令第171条の2」。空欄なら条項を示さずに印刷します。",
+    )
+
     # 充当
     allocation_order = models.CharField(
         "充当順位",
@@ -127,10 +155,46 @@ class ReceivableType(models.Model):
         return self.name
 
     def clean(self):
+        errors = {}
         try:
             parse_order(self.allocation_order)
         except ValueError as e:
-            raise ValidationError({"allocation_order": f"充当順位が不正です: {e}"}) from e
+            errors["allocation_order"] = f"充当順位が不正です: {e}"
+        errors.update(self._legal_text_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _legal_text_errors(self) -> dict[str, str]:
+        """A notice must never print a seizure warning without its article, nor a
+        seizure for a claim the city cannot seize without a court (地方自治法231条の3第3項)."""
+        errors = {}
+        if self.legal_class == LegalClass.FORCIBLE:
+            if not self.seizure_basis.strip():
+                errors["seizure_basis"] = "強制徴収公債権には滞納処分の根拠（例: 地方自治法第231条の3第3項）が必要です。督促状・催告書に印刷します。"
+            if not self.demand_basis.strip():
+                errors["demand_basis"] = "強制徴収公債権には督促の根拠（例: 地方自治法第231条の3第1項）が必要です。督促は滞納処分の前提です。"
+        elif self.seizure_basis.strip():
+            errors["seizure_basis"] = (f"{self.get_legal_class_display()}は滞納処分ができません。滞納処分の根拠は空欄にし、"
+                                       "法的措置の根拠（地方自治法施行令第171条の2）を入力してください。")
+        for field in ("demand_basis", "late_charge_basis", "seizure_basis", "enforcement_basis"):
+            holes = gaps(getattr(self, field))
+            if holes and field not in errors:
+                errors[field] = f"空欄や記号が残っています（{'・'.join(holes)}）。"
+        return errors
+
+    @property
+    def legal_texts(self) -> LegalTexts:
+        """The sentences of the law its notices print (督促・延滞金・滞納処分／法的措置)."""
+        return LegalTexts(
+            receivable_name=self.name,
+            legal_class=self.legal_class,
+            demand_basis=self.demand_basis,
+            late_charge_kind=self.late_charge_kind,
+            late_charge_basis=self.late_charge_basis,
+            late_charge_from_designated_deadline=self.late_charge_start == LateChargeStart.DESIGNATED_DEADLINE,
+            seizure_basis=self.seizure_basis,
+            enforcement_basis=self.enforcement_basis,
+        )
 
     @property
     def order(self):

@@ -18,9 +18,10 @@ may change it); the defaults follow DOMAIN.md §4 and §7:
 - 履行延期の特約 (171条の6): non-forcible and private, with an instalment schedule,
   the last payment within 10 years of the due date (or of the agreement when made
   after it; a limit taken from 国の債権の管理等に関する法律26条 and city rules (verify)).
-- 免除 (171条の7): non-forcible and private, only for a claim under 履行延期 once 10
-  years have passed since its original due date (or the first deferral, if that
-  was later) and the debtor is still without means.
+- 免除 (171条の7): non-forcible and private, only for a claim deferred by a 履行延期
+  made because the debtor was without means (171条の6第1項1号), once 10 years have
+  passed since its original due date (or the first deferral, if that was later)
+  and the debtor is still without means.
 - 債権放棄: under the city's ordinance (債権管理条例); non-forcible and private.
 
 Periods are counted with the civil code (民法140条, 143条): a period fixed from a
@@ -148,6 +149,10 @@ GROUNDS: dict[ReliefKind, dict[str, tuple[str, str]]] = {
 }
 
 
+# The 履行延期 ground that opens the way to 免除 ten years on (施行令171条の7第1項).
+DEFERRAL_WITHOUT_MEANS = "without_means"
+
+
 def ground_label(kind: str, ground: str) -> str:
     """The ground's label, or the code itself if the kind or ground is unknown."""
     return GROUNDS.get(kind, {}).get(ground, (ground, ""))[0]
@@ -258,8 +263,11 @@ class Line:
     balance: int  # still owed (principal, late charge and fees)
     # Periods of decisions of the same kind already approved on it (last day None: no end).
     same_kind: tuple[tuple[date, date | None], ...] = ()
-    # 免除 only: when the first 履行延期 of this instalment took effect, None if there was none.
+    # 免除 only: when the first 履行延期 of this instalment made because the debtor was
+    # without means (施行令171条の6第1項1号) took effect, None if there was none; and
+    # whether it has a 履行延期 on another ground, for the message.
     deferral_start: date | None = None
+    other_deferral: bool = False
 
 
 @dataclass(frozen=True)
@@ -406,7 +414,15 @@ def _exemption(p: Proposal, policy: Policy) -> list[Problem]:
     out = []
     for line in p.lines:
         if line.deferral_start is None:
-            out.append(Problem("kind", f"{line.label}: 免除は履行延期の特約をした債権に限られます（地方自治法施行令171条の7）。"))
+            # 171条の7 exempts only a claim deferred under 171条の6第1項1号 (無資力又はこれに近い状態).
+            if line.other_deferral:
+                out.append(Problem(
+                    "kind",
+                    f"{line.label}: 免除は、債務者が無資力又はこれに近い状態にあるため履行延期の特約をした債権に限られます"
+                    "（地方自治法施行令171条の7第1項）。この債権の履行延期は他の理由によるものです。",
+                ))
+            else:
+                out.append(Problem("kind", f"{line.label}: 免除は履行延期の特約をした債権に限られます（地方自治法施行令171条の7）。"))
             continue
         possible = exemption_possible_from(line.due_date, line.deferral_start, policy)
         if p.start_on < possible:

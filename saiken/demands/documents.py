@@ -21,18 +21,6 @@ from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_dema
 
 CHUNK = 2000
 
-LATE_CHARGE_NOTE = {
-    "tax": "納期限の翌日から納付の日までの日数に応じ、地方税法の定めるところにより延滞金を加算して納付していただきます。",
-    "ordinance": "納期限の翌日から納付の日までの日数に応じ、条例の定めるところにより延滞金を加算して納付していただきます。",
-    "statutory_interest": "納期限の翌日から納付の日まで、法定利率による遅延損害金を請求することがあります。",
-    "contract": "納期限の翌日から納付の日まで、契約に定める利率による遅延損害金を請求することがあります。",
-    "none": "",
-}
-LEGAL_BASIS = {
-    "forcible": "指定期限までに完納されない場合は、法令の規定により財産の差押えなどの滞納処分を行うことがあります。",
-    "non_forcible": "指定期限までに完納されない場合は、地方自治法施行令第171条の2の規定により、訴訟手続等による履行の請求を行うことがあります。",
-    "private": "指定期限までに完納されない場合は、法的措置（支払督促の申立て等）を行うことがあります。",
-}
 PAYMENT_PLACES = (
     "市役所本庁舎・各区役所の窓口",
     "指定金融機関・収納代理金融機関（ゆうちょ銀行を含む）",
@@ -142,8 +130,7 @@ def notice(d: Demand, *, city: str, issuer: str) -> DemandNotice:
             for line in d.lines.all()
         ),
         fee=d.fee,
-        late_charge_note=LATE_CHARGE_NOTE.get(r.late_charge_kind, ""),
         payment_places=PAYMENT_PLACES,
         barcode=code,
-        legal_basis=LEGAL_BASIS[r.legal_class],
+        legal=r.legal_texts,  # the receivable's own articles (catalog), not one text per class
     )

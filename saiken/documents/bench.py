@@ -13,6 +13,7 @@ import time
 from datetime import date, timedelta
 
 from saiken.core.conveni import AmountNotPayableAtStores, barcode_content
+from saiken.core.legal_text import LegalTexts
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
 from saiken.documents.fonts import font_path, register_japanese_font
 
@@ -24,15 +25,15 @@ GIVEN = ("太郎", "花子", "一郎", "美咲", "健太", "由美子", "翔", "
 WARDS = ("北区", "東区", "中央区", "江南区", "秋葉区", "南区", "西区", "西蒲区")
 TOWNS = ("学校町通1番町", "古町通7番町", "葛塚", "白根", "内野町", "亀田本町", "新津本町", "巻甲")
 RECEIVABLES = (
-    ("市県民税", "普通徴収", 4, "地方税法第329条第1項"),
-    ("固定資産税・都市計画税", "固定資産税", 4, "地方税法第371条第1項"),
-    ("国民健康保険料", "保険料", 10, "国民健康保険法第79条の2及び地方自治法第231条の3第1項"),
-    ("保育料", "保育所保育料", 12, "地方自治法第231条の3第1項"),
-)
-
-LATE_CHARGE_NOTE = (
-    "納期限の翌日から納付の日までの期間に応じて、延滞金が加算される場合があります。"
-    "延滞金の額は、本税（料）を完納された後にお知らせします。"
+    ("市県民税", "普通徴収", 4, LegalTexts("市県民税", "forcible", "地方税法第329条第1項", "tax", "地方税法第326条及び同法附則第3条の2",
+                                         seizure_basis="地方税法第331条第1項")),
+    ("固定資産税・都市計画税", "固定資産税", 4, LegalTexts("固定資産税・都市計画税", "forcible", "地方税法第371条第1項", "tax",
+                                                   "地方税法第369条及び同法附則第3条の2", seizure_basis="地方税法第373条第1項")),
+    ("国民健康保険料", "保険料", 10, LegalTexts("国民健康保険料", "forcible", "地方自治法第231条の3第1項", "tax",
+                                         "地方自治法第231条の3第2項及び市国民健康保険条例",
+                                         seizure_basis="国民健康保険法第79条の2及び地方自治法第231条の3第3項")),
+    ("市営住宅使用料", "家賃", 12, LegalTexts("市営住宅使用料", "private", "地方自治法施行令第171条", "statutory_interest",
+                                        "民法第419条第1項", enforcement_basis="地方自治法施行令第171条の2")),
 )
 PLACES = (
     "新潟市役所 納税課窓口・各区役所",
@@ -46,7 +47,7 @@ def synthetic_notices(count: int, issued_on: date = date(2026, 11, 27)):
     """`count` plausible notices, the same every time (no randomness, no clock)."""
     deadline = issued_on + timedelta(days=10)
     for i in range(count):
-        receivable, subject, instalments, basis = RECEIVABLES[i % len(RECEIVABLES)]
+        receivable, subject, instalments, legal = RECEIVABLES[i % len(RECEIVABLES)]
         lines = tuple(
             NoticeLine(
                 receivable_name=receivable,
@@ -83,10 +84,9 @@ def synthetic_notices(count: int, issued_on: date = date(2026, 11, 27)):
             issuer_title="新潟市長",
             lines=lines,
             fee=fee,
-            late_charge_note=LATE_CHARGE_NOTE,
             payment_places=PLACES,
             barcode=barcode,
-            legal_basis=basis,
+            legal=legal,
         )
 
 

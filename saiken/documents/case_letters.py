@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.era import fiscal_year_label, wareki
+from saiken.core.legal_text import gaps
 from saiken.documents.demand_notice import (
     FOLDS_MM, GREY, LEFT, PAGE_W, RIGHT, ROW_H, TEXT_W, _Page, _wrap, _y, _yen, instalment_label, window_address,
 )
@@ -108,6 +109,7 @@ class SeizureNotice:
     lines: tuple[ClaimLine, ...]
     legal_basis: str
     pay_by: date | None = None  # the notice: the day the third party is to pay the city by
+    charges_late: bool = True  # whether any claim on it carries 延滞金 (a receivable may charge none)
 
     @property
     def total(self) -> int:
@@ -142,6 +144,15 @@ def _check(letter, font: str) -> None:
     missing = unprintable_characters(letter, font)
     if missing:
         raise ValueError(f"文書 {letter.number}: フォントにない文字があります（{missing}）。外字を置き換えてください")
+    holes = gaps(letter.legal_basis)
+    if holes:
+        raise ValueError(f"文書 {letter.number}: 根拠法令に空欄があります（{'・'.join(holes)}）: {letter.legal_basis}")
+
+
+def _by(basis: str, comma: str = "") -> str:
+    """「…の規定により」, or nothing for a blank basis (never 「の規定により」 alone)."""
+    basis = basis.strip()
+    return f"{basis}の規定により{comma}" if basis else ""
 
 
 def address_block(p: _Page, a: Addressee, number: str) -> None:
@@ -244,7 +255,8 @@ def _draw_request(p: _Page, r: InvestigationRequest) -> None:
         text = (f"下記の者について、本人の同意に基づき、{r.kind_label}に関する事項を照会します。"
                 f"回答は任意ですが、{wareki(r.reply_by)}までに御回答くださいますよう御協力をお願いします。")
     else:
-        text = (f"{r.legal_basis}の規定に基づき、下記の者について{r.kind_label}に関する事項を照会しますので、"
+        by = f"{r.legal_basis.strip()}の規定に基づき、" if r.legal_basis.strip() else ""
+        text = (f"{by}下記の者について{r.kind_label}に関する事項を照会しますので、"
                 f"{wareki(r.reply_by)}までに回答してください。")
     top = p.paragraph(LEFT, BODY_TOP + 10 * mm, text, 10.5, TEXT_W, 5.6 * mm)
     p.text(PAGE_W / 2, top + 1 * mm, "記", 11, align="centre")
@@ -256,7 +268,8 @@ def _draw_request(p: _Page, r: InvestigationRequest) -> None:
     for n, q in enumerate(r.questions, start=1):
         top = p.paragraph(LEFT + 3 * mm, top, f"{n}　{q}", 10, TEXT_W - 3 * mm, 5 * mm)
     top += 2 * mm
-    top = p.paragraph(LEFT, top, f"根拠　{r.legal_basis}", 9, TEXT_W, 4.6 * mm)
+    if r.legal_basis.strip():
+        top = p.paragraph(LEFT, top, f"根拠　{r.legal_basis.strip()}", 9, TEXT_W, 4.6 * mm)
     note = ("本人の同意書の写しを添付しています。" if r.voluntary else "") + \
         "回答いただいた内容は、法令の定めにより秘密として取り扱い、徴収事務以外には使用しません。"
     top = p.paragraph(LEFT, top + 1 * mm, note, 9, TEXT_W, 4.6 * mm)
@@ -289,12 +302,12 @@ def _draw_seizure(p: _Page, n: SeizureNotice) -> None:
     issuer_block(p, n.issuer, n.issued_on, n.number)
     p.bold(PAGE_W / 2, BODY_TOP, TITLES[n.document], 18, align="centre")
     if n.document == "record":
-        text = (f"あなたの下記の滞納金を徴収するため、{n.legal_basis}の規定により、{wareki(n.seized_on)}に次の財産を差し押さえました"
+        text = (f"あなたの下記の滞納金を徴収するため、{_by(n.legal_basis, '、')}{wareki(n.seized_on)}に次の財産を差し押さえました"
                 "（国税徴収法54条の差押調書の謄本）。")
     else:
         if n.pay_by is None:
             raise ValueError(f"文書 {n.number}: 債権差押通知書には履行期限が必要です")
-        text = (f"{n.legal_basis}の規定により、下記の滞納者があなたに対して有する次の債権を{wareki(n.seized_on)}に差し押さえました。"
+        text = (f"{_by(n.legal_basis, '、')}下記の滞納者があなたに対して有する次の債権を{wareki(n.seized_on)}に差し押さえました。"
                 f"滞納者への弁済は禁止されます（国税徴収法62条2項）。差し押さえた債権は、{wareki(n.pay_by)}までに"
                 f"{n.issuer.city_name}に支払ってください。")
     top = p.paragraph(LEFT, BODY_TOP + 10 * mm, text, 10.5, TEXT_W, 5.6 * mm)
@@ -307,7 +320,8 @@ def _draw_seizure(p: _Page, n: SeizureNotice) -> None:
     p.text(LEFT, top, "差押えに係る滞納金", 10.5)
     top = claim_table(p, top + 2.5 * mm, n.lines)
     top += 5 * mm
-    top = p.paragraph(LEFT, top, "延滞金は、完納の日までの分を計算して徴収します。上記の延滞金は本日までに確定した額です。", 9, TEXT_W, 4.6 * mm)
+    if n.charges_late:
+        top = p.paragraph(LEFT, top, "延滞金は、完納の日までの分を計算して徴収します。上記の延滞金は本日までに確定した額です。", 9, TEXT_W, 4.6 * mm)
     if n.document == "record":
         top = p.paragraph(LEFT, top + 1 * mm, "この処分に不服があるときは、この処分があったことを知った日の翌日から起算して3か月以内に、"
                           f"{n.issuer.issuer_title}に対して審査請求をすることができます（行政不服審査法）。", 9, TEXT_W, 4.6 * mm)

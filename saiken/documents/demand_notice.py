@@ -9,8 +9,9 @@ Page plan, A4 portrait, in mm from the top-left corner:
 
 - 0–99 (the top third after folding in three): the address for the envelope window on
   the left, the issuer at the right (outside the window).
-- 104–: title, statutory sentence, 指定期限, the table of instalments and totals,
-  the late-charge notice and where to pay.
+- 104–: title, the statutory sentences (the 督促 and its article, then what follows
+  the 指定期限: 滞納処分 or the court), 指定期限, the table of instalments and totals,
+  the late-charge notice (none when the receivable charges none) and where to pay.
 - 244–287: the convenience-store barcode, or a note that there is none.
 """
 
@@ -32,6 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.conveni import parse_barcode
 from saiken.core.era import fiscal_year_label, wareki
+from saiken.core.legal_text import LegalTexts, gaps
 from saiken.core.money import yen
 from saiken.documents.barcode import gs1_128
 from saiken.documents.fonts import register_japanese_font
@@ -66,10 +68,21 @@ class DemandNotice:
     issuer_title: str
     lines: tuple[NoticeLine, ...]
     fee: int
-    late_charge_note: str
     payment_places: tuple[str, ...]
     barcode: str | None
-    legal_basis: str
+    legal: LegalTexts  # the receivable's articles: what the notice says of the law
+
+    @property
+    def statement(self) -> str:
+        return self.legal.demand_sentence
+
+    @property
+    def warning(self) -> str:
+        return self.legal.warning
+
+    @property
+    def late_charge_note(self) -> str:
+        return self.legal.late_charge_sentence
 
     @property
     def principal_total(self) -> int:
@@ -156,8 +169,9 @@ def unprintable_characters(notice: DemandNotice, font_name: str | None = None) -
         notice.department_phone,
         notice.city_name,
         notice.issuer_title,
+        notice.statement,
+        notice.warning,
         notice.late_charge_note,
-        notice.legal_basis,
         *notice.payment_places,
     ]
     for line in notice.lines:
@@ -176,6 +190,11 @@ def _check(notice: DemandNotice, font: str) -> None:
     missing = unprintable_characters(notice, font)
     if missing:
         raise ValueError(f"{where}: フォントにない文字があります（{missing}）。外字を置き換えてください")
+    for sentence in (notice.statement, notice.warning, notice.late_charge_note):
+        holes = gaps(sentence)
+        if holes:
+            # A statute cited with a hole in it is worse than none: refuse, name the fault.
+            raise ValueError(f"{where}: 根拠法令の文に空欄があります（{'・'.join(holes)}）: {sentence}")
     if notice.barcode is not None:
         slip = parse_barcode(notice.barcode)
         if slip.amount != notice.total:
@@ -427,15 +446,8 @@ def _draw_first_page(p: _Page, n: DemandNotice, shown: tuple[NoticeLine, ...], m
     _address_block(p, n)
     _issuer_block(p, n)
     p.bold(PAGE_W / 2, 113 * mm, "督促状", 24, align="centre")
-    top = p.paragraph(
-        LEFT,
-        123 * mm,
-        f"あなたの下記の{n.receivable_name}は、納期限までに納付されていません。"
-        f"{n.legal_basis}の規定により督促しますので、指定期限までに納付してください。",
-        10.5,
-        TEXT_W,
-        5.6 * mm,
-    )
+    top = p.paragraph(LEFT, 122 * mm, n.statement, 10.5, TEXT_W, 5.4 * mm)
+    top = p.paragraph(LEFT, top, n.warning, 9.5, TEXT_W, 4.8 * mm)
     box_top = top - 1 * mm
     p.c.setLineWidth(0.8)
     p.c.rect(LEFT, _y(box_top + 9 * mm), TEXT_W, 9 * mm, stroke=1, fill=0)
@@ -447,8 +459,10 @@ def _draw_first_page(p: _Page, n: DemandNotice, shown: tuple[NoticeLine, ...], m
     totals_bottom = _totals(p, table_bottom, n)
     note_w = sum(COLUMNS_MM[:4]) * mm - 6 * mm
     top = table_bottom + 4.5 * mm
-    p.text(LEFT, top, "延滞金について", 9.5)
-    top = p.paragraph(LEFT + 3 * mm, top + 4.8 * mm, n.late_charge_note, 8.5, note_w - 3 * mm, 4.1 * mm)
+    if n.late_charge_note:
+        # No heading over an empty paragraph: a receivable with no late charge prints none.
+        p.text(LEFT, top, n.legal.late_charge_heading, 9.5)
+        top = p.paragraph(LEFT + 3 * mm, top + 4.8 * mm, n.late_charge_note, 8.5, note_w - 3 * mm, 4.1 * mm)
     top = max(top, totals_bottom + 4.5 * mm) + 1 * mm
     p.text(LEFT, top, "納付場所", 9.5)
     top += 4.8 * mm

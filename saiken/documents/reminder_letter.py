@@ -4,7 +4,8 @@ Plain data in (`ReminderNotice`), as `demand_notice`. A letter lists at most
 `case_letters.MAX_ROWS` instalments; beyond that the rest are summed in one row,
 so a batch of N letters is N pages — what the mailing contractor counts on. What
 the letter warns of follows the classes of the claims on it: 滞納処分 for forcible
-claims, a court for the others.
+claims, a court for the others, each in the words of its receivable's articles
+(`core.legal_text`), or a general sentence for letters made before those existed.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.era import wareki
+from saiken.core.legal_text import REMINDER_LEAD, gaps, warning_sentence
 from saiken.documents.case_letters import (
     BODY_TOP, PAGE_BOTTOM, Addressee, ClaimLine, Issuer, address_block, claim_table, fold_marks, issuer_block,
 )
 from saiken.documents.demand_notice import LEFT, PAGE_W, RIGHT, TEXT_W, _Page, _y, _yen
 from saiken.documents.fonts import register_japanese_font
 
+# For lines stored without their receivable's own sentence (letters issued before it existed).
 WARNINGS = {
     "forcible": "納付がない場合は、法令の規定により、財産（預貯金・給与等）の差押えなどの滞納処分を行います。",
     "non_forcible": "納付がない場合は、地方自治法施行令第171条の2の規定により、支払督促の申立てなど裁判所の手続による請求を行います。",
@@ -47,6 +50,7 @@ class ReminderLine:
     late_charge: int = 0
     fee: int = 0
     late_charge_kind: str = "none"
+    basis: str | None = None  # the receivable's 滞納処分 / 法的措置 article; None on letters made before it was kept
 
     @property
     def total(self) -> int:
@@ -84,9 +88,28 @@ def _check(n: ReminderNotice, font: str) -> None:
     face = pdfmetrics.getFont(font).face
     texts = [n.number, n.postal_code, n.address, n.name, n.department_name, n.department_phone, n.city_name, n.issuer_title,
              *(x.receivable_name for x in n.lines), *(x.subject for x in n.lines)]
+    texts += warnings(n)
     missing = "".join(sorted({ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in face.charToGlyph}))
     if missing:
         raise ValueError(f"催告書 {n.number}: フォントにない文字があります（{missing}）。外字を置き換えてください")
+    for w in warnings(n):
+        if gaps(w):
+            raise ValueError(f"催告書 {n.number}: 根拠法令の文に空欄があります（{'・'.join(gaps(w))}）: {w}")
+
+
+def warnings(n: ReminderNotice) -> list[str]:
+    """One warning per legal class on the letter (forcible first), naming the articles of its
+    receivables; non-forcible and private claims share the court sentence when they share its article."""
+    out = []
+    for cls in ("forcible", "non_forcible", "private"):
+        lines = [x for x in n.lines if x.legal_class == cls]
+        if not lines:
+            continue
+        if all(x.basis is None for x in lines):
+            out.append(WARNINGS[cls])
+        else:
+            out.append(warning_sentence(REMINDER_LEAD, cls, [x.basis or "" for x in lines]))
+    return list(dict.fromkeys(out))
 
 
 def _draw(p: _Page, n: ReminderNotice) -> None:
@@ -110,9 +133,8 @@ def _draw(p: _Page, n: ReminderNotice) -> None:
     lines = tuple(ClaimLine(x.receivable_name, x.fiscal_year, x.subject, x.instalment_no, x.due_date, x.principal, x.late_charge, x.fee)
                   for x in n.lines)
     top = claim_table(p, box_top + 13 * mm, lines) + 5 * mm
-    for cls in ("forcible", "non_forcible", "private"):
-        if any(x.legal_class == cls for x in n.lines):
-            top = p.paragraph(LEFT, top, f"・{WARNINGS[cls]}", 9.5, TEXT_W, 4.8 * mm)
+    for warning in warnings(n):
+        top = p.paragraph(LEFT, top, f"・{warning}", 9.5, TEXT_W, 4.8 * mm)
     if any(x.late_charge_kind != "none" for x in n.lines):
         top = p.paragraph(LEFT, top, f"・{LATE_NOTE}", 9.5, TEXT_W, 4.8 * mm)
     top = p.paragraph(LEFT, top, "・この催告書と行き違いに納付された場合は、御容赦ください。", 9.5, TEXT_W, 4.8 * mm)

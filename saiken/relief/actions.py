@@ -80,16 +80,20 @@ def _lines(
         .filter(decision__kind__in=[kind, ReliefKind.PERFORMANCE_DEFERRAL])
         .values_list(
             "instalment_id", "decision__kind", "decision__start_on", "decision__end_on", "decision__decided_on",
-            "decision__ended_on", "decision__revoked_on",
+            "decision__ended_on", "decision__revoked_on", "decision__ground",
         )
     )
     same_kind: dict[int, list] = defaultdict(list)
     deferral_start: dict[int, date] = {}
-    for iid, k, start, end, decided, ended, revoked in granted:
+    other_deferral: set[int] = set()
+    for iid, k, start, end, decided, ended, revoked, ground in granted:
         period = law.in_force(k, start, end, decided, ended, revoked)
         if k == kind and period is not None:
             same_kind[iid].append(period)
         if k == ReliefKind.PERFORMANCE_DEFERRAL:
+            if ground != law.DEFERRAL_WITHOUT_MEANS:  # 171条の7 counts only these
+                other_deferral.add(iid)
+                continue
             first = law.effective_start(start, decided)
             deferral_start[iid] = min(first, deferral_start.get(iid, first))
     lines = [
@@ -99,6 +103,7 @@ def _lines(
             balance=i.total_due,
             same_kind=tuple(sorted(same_kind[i.pk])),
             deferral_start=deferral_start.get(i.pk),
+            other_deferral=i.pk in other_deferral,
         )
         for i in instalments
     ]

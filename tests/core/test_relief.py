@@ -218,6 +218,15 @@ def test_exemption_needs_a_performance_deferral():
     assert messages(p) == ["平成26年度 奨学金 第1期: 免除は履行延期の特約をした債権に限られます（地方自治法施行令171条の7）。"]
 
 
+def test_exemption_needs_a_performance_deferral_made_because_the_debtor_was_without_means():
+    # 施行令171条の7第1項 exempts only claims deferred under 171条の6第1項1号.
+    p = replace(VALID[K.EXEMPTION], lines=(replace(DEFERRED, deferral_start=None, other_deferral=True),))
+    assert messages(p) == [
+        "平成26年度 奨学金 第1期: 免除は、債務者が無資力又はこれに近い状態にあるため履行延期の特約をした債権に限られます"
+        "（地方自治法施行令171条の7第1項）。この債権の履行延期は他の理由によるものです。"
+    ]
+
+
 def test_exemption_only_after_ten_years_from_the_original_due_date():
     p = VALID[K.EXEMPTION]  # due 2014-06-30: ten years have passed on 2024-07-01
     assert law.validate(p) == []

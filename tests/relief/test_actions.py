@@ -223,6 +223,19 @@ def test_exemption_after_ten_years_of_performance_deferral(taro, housing, clerk,
     assert d.status == Status.APPROVED and d.legal_basis == "地方自治法施行令171条の7第1項"
 
 
+def test_exemption_is_refused_when_the_performance_deferral_was_on_another_ground(taro, housing, clerk, manager):
+    """施行令171条の7: only a 履行延期 made because the debtor was without means (171条の6第1項1号)
+    opens the way to 免除; one made because paying at once was hard (3号, an accident) does not."""
+    i = assess(taro, housing, 120_000, fy=2014, due=date(2014, 6, 30))
+    granted(
+        clerk, manager, taro, "performance_deferral", [i], "accident", date(2014, 6, 1),
+        schedule=[(date(2014, 6, 30), 60_000), (date(2014, 12, 31), 60_000)],
+    )
+    with pytest.raises(ReliefRefused, match="この債権の履行延期は他の理由によるものです"):
+        propose(clerk, taro, "exemption", [i], "without_means", date(2024, 7, 1))
+    assert not ReliefDecision.objects.filter(kind="exemption").exists()
+
+
 # ---- revocation and ending ------------------------------------------------------------------
 
 

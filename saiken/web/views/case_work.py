@@ -515,6 +515,7 @@ def disposition_pdf(request, debtor_id: int, pk: int):
         issuer=_issuer(department), debtor_name=debtor.name, debtor_address=debtor.address, kind_label=d.get_kind_display(),
         property_description=d.property_description, third_party_name=d.third_party_name, third_party_address=d.third_party_address,
         lines=lines, legal_basis=d.legal_basis, pay_by=d.executed_on + timedelta(days=NOTICE_PAY_DAYS) if doc == "notice" else None,
+        charges_late=any(line.instalment.receivable.late_charge_kind != "none" for line in d.line_rows),
     )
     audit.record(user=request.user, action="case.disposition_pdf", target=d, debtor_id=debtor.pk,
                  summary=f"{case_letters.TITLES[doc]}を印刷（{d.get_kind_display()}）")

@@ -17,6 +17,10 @@ def catalog(request):
 
 
 def _setting(receivable: ReceivableType, name: str) -> dict:
+    if name in ReceivableTypeAdmin.readonly_fields:
+        # Shown, not stored (e.g. the sentences a 督促状 prints): the admin's own display.
+        shown = getattr(ReceivableTypeAdmin, name)
+        return {"name": name, "label": shown.short_description, "value": shown(None, receivable), "help": ""}
     field = ReceivableType._meta.get_field(name)
     value = getattr(receivable, name)
     if field.choices:
