@@ -125,7 +125,7 @@ class Collectability:
         return f"{what} は{self.explanation()}。消滅した債権に{act}はできません。"
 
     def warning(self, what: str, act: str) -> str:
-        return f"{what}: {self.explanation()}。{act}は行えますが、援用の申出があれば消滅します。"
+        return f"{what}: {self.explanation()}（{act}は行えます）。"
 
 
 COLLECTABLE = Collectability(Status.COLLECTABLE)
