@@ -356,6 +356,16 @@ def test_the_case_page_shows_time_barred_with_the_date(client, taro, taro_case, 
     client.force_login(clerk)
     html = client.get(reverse("case", args=[taro.pk])).content.decode()
     assert "時効完成（令和8年11月15日）" in html and "時効完成（令和8年9月30日）" in html
+    assert "時効の完成などにより消滅した債権 2期別を含みます" in html
+
+
+def test_relief_extinctions_can_be_asked_for_a_few_instalments(jiro_stopped, nhi, django_assert_num_queries):
+    from saiken.relief.effects import extinguished
+
+    with django_assert_num_queries(1):
+        assert extinguished(TODAY, [jiro_stopped.pk, nhi[0].pk]) == [(jiro_stopped.pk, "stop_three_years", date(2026, 9, 2))]
+    assert extinguished(TODAY, [nhi[0].pk]) == []
+    assert extinguished(TODAY) == [(jiro_stopped.pk, "stop_three_years", date(2026, 9, 2))]
 
 
 def test_the_pages_give_the_relief_reason(client, jiro, jiro_case, jiro_stopped, admin):

@@ -265,6 +265,7 @@ def case_page(request, debtor_id: int):
     pledges, promises = _pledges(scope, as_of)
     context = {
         "debtor": scope.debtor, "case": case, "as_of": as_of, "debts": debts, "total": total, "any_hidden": any_hidden,
+        "extinguished_count": sum(1 for i in debts if i.collect is not None and i.collect.extinguished),
         "tax_hidden": TAX_HIDDEN, "hidden_receivables": other.values("receivable_id").distinct().count(),
         "pledges": pledges, "promises": promises, "timeline": _timeline(scope, pledges, promises),
         "contact_form": ContactForm(initial={"at": timezone.localtime().replace(second=0, microsecond=0), "kind": ContactKind.PHONE}),
