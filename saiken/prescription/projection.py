@@ -48,10 +48,13 @@ _EVENTS = {
 def rule_for(r: ReceivableType) -> law.Rule:
     """A receivable's prescription settings as the core's Rule.
 
-    Three choices are city-wide settings until the catalog has fields for them:
+    Four choices are city-wide settings until the catalog has fields for them:
     SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS (10, 地方税法18条の2),
-    SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS (False, 民法142条) and
-    SAIKEN_PRESCRIPTION_JUDGMENT_YEARS (10, 民法169条).
+    SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS (False, 民法142条),
+    SAIKEN_PRESCRIPTION_JUDGMENT_YEARS (10, 民法169条) and
+    SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS (True: a 催告, and a 督促 after the
+    first, postpones a public claim's completion by 6 months, once — 民法150条, applied
+    by 地方税法18条3項 and 地方自治法236条3項; private claims always).
     """
     return law.Rule(
         years=r.prescription_years,
@@ -65,7 +68,20 @@ def rule_for(r: ReceivableType) -> law.Rule:
         tax_demand_wait_days=getattr(settings, "SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS", 10),
         roll_over_holidays=getattr(settings, "SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS", False),
         judgment_years=getattr(settings, "SAIKEN_PRESCRIPTION_JUDGMENT_YEARS", 10),
+        public_reminder_suspends=public_reminder_suspends(),
     )
+
+
+def public_reminder_suspends() -> bool:
+    """Setting SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS (default True): whether a 催告
+    postpones a public claim's completion (民法150条 through 地方税法18条3項 and
+    地方自治法236条3項)."""
+    return bool(getattr(settings, "SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS", True))
+
+
+def reminder_counts(r: ReceivableType) -> bool:
+    """Whether a 催告 sent on this receivable is a prescription event worth recording."""
+    return r.legal_class == LegalClass.PRIVATE or public_reminder_suspends()
 
 
 def _rules() -> dict[int, law.Rule]:
