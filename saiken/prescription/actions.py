@@ -74,7 +74,7 @@ def record_event(
         if ended_on > today:
             raise PrescriptionError(f"終了日 {wareki(ended_on)} は未来の日付です。", "ended_on")
     instalment = _lock(instalment)
-    if kind in (EventKind.SEIZURE, EventKind.JUDGMENT) and instalment.principal_due <= 0:
+    if kind in (EventKind.SEIZURE, EventKind.JUDGMENT) and instalment.total_due <= 0:
         raise PrescriptionError(f"{instalment} は完納済みのため{kind.label}を登録できません。", "instalment")
     arose = arose_on(instalment.arose_on, instalment.assessed_on, instalment.due_date)
     if on < arose:
