@@ -131,3 +131,18 @@ def test_the_open_index_covers_every_component(late_charge_left):
     """instalment_open_due lists instalments with anything owed (the refresh counts on it)."""
     index = next(x for x in Instalment._meta.indexes if x.name == "instalment_open_due")
     assert Instalment.objects.filter(index.condition).filter(pk=late_charge_left.pk).exists()
+
+
+# --- the city's setting: a 催告 on a public claim (民法150条 via 地方税法18条3項, 自治法236条3項) ---
+
+
+@pytest.mark.parametrize("setting, completes_on", [(None, date(2025, 9, 1)), (True, date(2025, 9, 1)), (False, date(2025, 7, 10))])
+def test_a_reminder_postpones_a_public_claim_unless_the_city_says_otherwise(nursery_2020, settings, setting, completes_on):
+    """The nursery fee completes on 2025-07-10; a 催告 on 2025-03-01 postpones it to
+    2025-09-01 by default (6 months, 民法150条1項)."""
+    if setting is not None:
+        settings.SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS = setting
+    record_event(instalment=nursery_2020, kind="reminder", on=date(2025, 3, 1), today=date(2025, 3, 1))
+    assert PrescriptionStatus.objects.get(instalment=nursery_2020).completes_on == completes_on
+    refresh(date(2025, 8, 1))
+    assert (nursery_2020.pk in [r.instalment_id for r in proposals(date(2025, 8, 1)).write_off]) is (setting is False)
