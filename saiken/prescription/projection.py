@@ -3,14 +3,16 @@
 Every instalment with anything still owed on any component — principal, late
 charge (延滞金・遅延損害金) or fee (督促手数料) — is open for prescription: a late
 charge or fee left after the principal is paid shares its instalment's
-prescription. For tax, 地方税法18条1項 counts 延滞金 and 督促手数料 among the
-地方団体の徴収金 whose collection right prescribes in 5 years (督促手数料 from the
-day the right can be exercised, 同項2号), and a payment of the tax renews the
-prescription of its 延滞金 as 国税通則法73条6項 does for 延滞税 (地方税法18条の2,
-verify the paragraph); a payment on any component is an acknowledgement of the
-whole instalment here. For private claims the 遅延損害金 is taken to go with its
-principal (an accessory claim; each day's damages prescribing apart is not
-modelled, verify).
+prescription, and is warned, proposed and written off with it. For tax,
+地方税法18条1項 counts 延滞金 and 督促手数料 among the 地方団体の徴収金 whose
+collection right prescribes in 5 years (the 延滞金 of a tax with the tax, 同項1号;
+督促手数料 from the day the right can be exercised, 同項2号). The 延滞金 follows
+its tax's renewal and suspension, and a payment of the tax renews it, as
+国税通則法73条5項・6項 say of 延滞税 (the local-tax paragraphs of 18条の2: verify);
+here a payment on any component acknowledges the whole instalment. Other public
+claims apply the same through 地方自治法236条3項 (civil code where no law rules).
+For private claims the 遅延損害金 is taken to go with its principal as an
+accessory claim (each day's damages prescribing apart is not modelled: verify).
 
 Per chunk of instalments: one query each for the instalments, their first 督促
 (DemandLine), the days they were paid or had money transferred in (Entry), the
@@ -43,6 +45,7 @@ from saiken.prescription.models import EventKind, PrescriptionEvent, Prescriptio
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
+IDS_PER_QUERY = 900  # explicit id lists fit any SQLite build (999 parameters before 3.32)
 
 # Something still owed on some component: what prescription watches (see the module docstring).
 OWING = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
@@ -53,7 +56,6 @@ def owing(prefix: str = "") -> Q:
     if not prefix:
         return OWING
     return Q(**{f"{prefix}principal_due__gt": 0}) | Q(**{f"{prefix}late_charge_due__gt": 0}) | Q(**{f"{prefix}fee_due__gt": 0})
-IDS_PER_QUERY = 900  # explicit id lists fit any SQLite build (999 parameters before 3.32)
 
 # Recorded event kinds as core events; seizure and court carry their end.
 _EVENTS = {
