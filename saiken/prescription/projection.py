@@ -57,6 +57,7 @@ def owing(prefix: str = "") -> Q:
         return OWING
     return Q(**{f"{prefix}principal_due__gt": 0}) | Q(**{f"{prefix}late_charge_due__gt": 0}) | Q(**{f"{prefix}fee_due__gt": 0})
 
+
 # Recorded event kinds as core events; seizure and court carry their end.
 _EVENTS = {
     EventKind.ACKNOWLEDGEMENT: lambda on, ended: law.Acknowledgement(on),
