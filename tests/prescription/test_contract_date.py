@@ -101,3 +101,55 @@ def test_the_bulk_assessment_stores_and_checks_the_contract_date(taro, hanako, s
     assert [(e.line, e.field) for e in excinfo.value.errors] == [(1, "arose_on")]
     assess_bulk([AssessmentRequest(debtor_id=taro.pk, arose_on=date(2015, 3, 1), **common), AssessmentRequest(debtor_id=hanako.pk, **common)])
     assert dict(Instalment.objects.values_list("debtor_id", "arose_on")) == {taro.pk: date(2015, 3, 1), hanako.pk: None}
+
+
+# --- a loan already in the ledger: its contract date recorded afterwards ---------------------
+
+
+def test_recording_the_contract_date_of_a_loan_moves_it_to_the_old_law(taro, scholarship, clerk_user):
+    from saiken.audit.models import AuditEvent
+    from saiken.prescription.actions import record_contract_date
+
+    instalments = [loan(taro, scholarship, None, due=date(fy, 6, 30), fy=fy) for fy in (2021, 2022, 2023)]
+    refresh(date(2025, 1, 1))
+    assert PrescriptionStatus.objects.get(instalment=instalments[0]).regime == Regime.PRIVATE_NEW.value
+    assert record_contract_date(debtor=taro, receivable=scholarship, arose_on=date(2015, 3, 1), fiscal_years=(2021, 2022),
+                                user=clerk_user, today=date(2025, 1, 1)) == 2
+    statuses = {s.instalment_id: s for s in PrescriptionStatus.objects.all()}
+    assert [statuses[i.pk].regime for i in instalments] == [Regime.PRIVATE_OLD.value, Regime.PRIVATE_OLD.value, Regime.PRIVATE_NEW.value]
+    assert statuses[instalments[0].pk].completes_on == date(2031, 6, 30)  # 10 years, 旧民法167条1項
+    event = AuditEvent.objects.get(action="prescription.contract_date")
+    assert (event.user, event.debtor_id, event.detail["arose_on"]) == (clerk_user, taro.pk, "2015-03-01")
+
+
+def test_a_contract_date_is_refused_after_a_due_date_in_the_future_or_after_an_event(taro, scholarship):
+    from saiken.prescription.actions import record_contract_date
+
+    i = loan(taro, scholarship, None, due=date(2021, 6, 30), fy=2021)
+    today = date(2025, 1, 1)
+    with pytest.raises(PrescriptionError, match="納期限"):
+        record_contract_date(debtor=taro, receivable=scholarship, arose_on=date(2021, 7, 1), today=today)
+    with pytest.raises(PrescriptionError, match="未来の日付"):
+        record_contract_date(debtor=taro, receivable=scholarship, arose_on=date(2025, 1, 2), today=today)
+    record_event(instalment=i, kind="acknowledgement", on=date(2021, 5, 1), today=today)
+    with pytest.raises(PrescriptionError, match="債務の承認"):
+        record_contract_date(debtor=taro, receivable=scholarship, arose_on=date(2021, 5, 2), today=today)
+    with pytest.raises(PrescriptionError, match="該当する調定がありません"):
+        record_contract_date(debtor=taro, receivable=scholarship, arose_on=date(2015, 3, 1), fiscal_years=(2010, 2012), today=today)
+    assert Instalment.objects.get(pk=i.pk).arose_on is None
+
+
+def test_the_command_records_a_contract_date(taro, scholarship):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    loan(taro, scholarship, None, due=date(2023, 6, 30), fy=2023)
+    out = StringIO()
+    call_command("record_contract_date", debtor=taro.pk, receivable="scholarship_loan", date=date(2015, 3, 1), stdout=out)
+    assert "1 期別に契約日 平成27年3月1日 を登録しました" in out.getvalue()
+    assert Instalment.objects.get().arose_on == date(2015, 3, 1)
+    with pytest.raises(CommandError, match="債権コード"):
+        call_command("record_contract_date", debtor=taro.pk, receivable="nope", date=date(2015, 3, 1))
+    with pytest.raises(CommandError, match="fiscal-years"):
+        call_command("record_contract_date", debtor=taro.pk, receivable="scholarship_loan", date=date(2015, 3, 1), fiscal_years="x")
