@@ -62,7 +62,7 @@ class Demand(models.Model):
     # Kept by saiken.demands.delivery with the notice's DeliveryEvent rows: returned
     # and not yet sent again, published or found delivered (the list of notices to
     # act on). seizure_from above is recomputed by the same actions.
-    returned = models.BooleanField("返戻中（未送達）", default=False)
+    returned = models.BooleanField("返戻中（未送達）", default=False, db_default=False)
 
     class Meta:
         verbose_name = "督促状"
