@@ -93,3 +93,27 @@ def seizure_from_of(demand, d: law.Delivery) -> date | None:
         return None
     return seizure_from(sent=d.sent_on, delivered=d.delivered_on, designated_deadline=demand.designated_deadline,
                         counts_from_delivery=seizure_counts_from_delivery())
+
+
+def differences():
+    """`saiken check-ledger`: Demand.returned and Demand.seizure_from, which the delivery
+    actions keep, recomputed from the DeliveryEvent rows (for every notice with a
+    record, and no notice without one marked returned)."""
+    from saiken.demands.models import Demand
+    from saiken.ledger.verify import Difference
+
+    def day(d: date | None) -> int:
+        return d.toordinal() if d else 0
+
+    for d in Demand.objects.filter(returned=True, delivery_events__isnull=True).values_list("number", flat=True):
+        yield Difference(f"督促状 {d}", "返戻中", 1, 0)
+    ids = list(DeliveryEvent.objects.values_list("demand_id", flat=True).distinct().order_by("demand_id"))
+    for i in range(0, len(ids), IDS_PER_QUERY):
+        demands = list(Demand.objects.filter(id__in=ids[i : i + IDS_PER_QUERY]).select_related("receivable"))
+        states = deliveries((d.pk, d.issued_on, d.receivable.legal_class != LegalClass.PRIVATE) for d in demands)
+        for d in demands:
+            s = states[d.pk]
+            if d.returned != s.returned:
+                yield Difference(f"督促状 {d.number}", "返戻中", int(d.returned), int(s.returned))
+            if d.seizure_from != (expected := seizure_from_of(d, s)):
+                yield Difference(f"督促状 {d.number}", "差押可能日", day(d.seizure_from), day(expected))

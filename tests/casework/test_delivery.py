@@ -159,3 +159,16 @@ def test_the_compliance_counts_returned_notices_per_department(demanded, taro_ta
     assert sorted((name, n) for _, name, n in returned_counts()) == [("こども未来部 保育課", 1), ("財務部 納税課", 1)]
     count, rows = delivery.returned_notices(nursery_clerk)
     assert count == 1 and rows[0].receivable.code == "nursery_fee" and rows[0].last_return.reason == "moved"
+
+
+def test_check_ledger_proves_the_cached_delivery_state(demanded, taro_tax, tax_clerk):
+    from saiken.demands.delivery_state import differences
+
+    d = notice(taro_tax)
+    delivery.record_return(d, returned_on=RETURNED, reason="moved", user=tax_clerk, today=TODAY)
+    delivery.record_resend(d, sent_on=RESENT, address="新潟市東区東新町2-1", user=tax_clerk, today=TODAY)
+    assert list(differences()) == []
+    Demand.objects.filter(pk=d.pk).update(seizure_from=SEIZURE_FROM)
+    Demand.objects.exclude(pk=d.pk).filter(receivable__code="nursery_fee").update(returned=True)
+    found = sorted((x.field, x.cached, x.recomputed) for x in differences())
+    assert found == [("差押可能日", SEIZURE_FROM.toordinal(), date(2024, 8, 16).toordinal()), ("返戻中", 1, 0)]
