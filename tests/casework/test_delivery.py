@@ -172,3 +172,10 @@ def test_check_ledger_proves_the_cached_delivery_state(demanded, taro_tax, tax_c
     Demand.objects.exclude(pk=d.pk).filter(receivable__code="nursery_fee").update(returned=True)
     found = sorted((x.field, x.cached, x.recomputed) for x in differences())
     assert found == [("差押可能日", SEIZURE_FROM.toordinal(), date(2024, 8, 16).toordinal()), ("返戻中", 1, 0)]
+
+
+def test_no_court_step_on_a_returned_notice(hanako_case, hanako_rent, housing_clerk):
+    delivery.record_return(notice(hanako_rent), returned_on=RETURNED, reason="unknown_address", user=housing_clerk, today=TODAY)
+    with pytest.raises(CaseError, match="返戻され、送達されていません"):
+        dispositions.record_disposition(hanako_case, kind="payment_order", instalments=[hanako_rent], decided_on=date(2024, 9, 2),
+                                        court_name="新潟簡易裁判所", user=housing_clerk, today=TODAY)
