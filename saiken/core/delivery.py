@@ -32,7 +32,8 @@ PRIVATE_POSTING_WEEKS = 2
 def publication_effective_on(posted_on: date, *, public: bool) -> date:
     """The first day on which a 公示送達 counts as delivered.
 
-    - Public claims (taxes, and the other public revenue by 地方自治法231条の3第4項):
+    - Public claims (taxes, and the other public revenue by 地方自治法231条の3第4項 (verify)
+      or the city's ordinance applying 地方税法20条の2):
       地方税法20条の2第3項, 7 days counted from the day posting began
       (posted 4/1 → days 4/1–4/7 → delivered 4/8).
     - Private claims: 民法98条3項, two weeks from the day of the last 官報 publication

@@ -6,7 +6,7 @@ the compliance view — is, for each notice (saiken.core.delivery):
 
 1. an explicit delivery date if one is recorded (配達証明, hand-over at the counter);
 2. else the date a 公示送達 takes effect (地方税法20条の2第3項: 7 days counted from
-   the day posting began, for taxes and, by 地方自治法231条の3第4項, the other public
+   the day posting began, for taxes and, by 地方自治法231条の3第4項 (verify), the other public
    revenue; 民法98条3項: two weeks after the posting or the last publication, for
    private claims);
 3. else, for a notice returned (返戻) and not sent again, no delivery: no renewal
