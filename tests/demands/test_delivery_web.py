@@ -94,3 +94,10 @@ def test_another_department_may_not_see_or_record(client, django_user_model, dem
     client.post(reverse("demand_delivery", args=[demand.pk]), {"step": "return", "on": "2026-05-20", "reason": "moved"})
     client.force_login(django_user_model.objects.get(username="nursery"))
     assert f'returned-{demand.pk}' not in client.get(reverse("demand_returned")).content.decode()
+
+
+def test_the_debtor_page_shows_a_returned_notice(client, tax_clerk, demand, taro):
+    client.post(reverse("demand_delivery", args=[demand.pk]), {"step": "return", "on": "2026-05-20", "reason": "moved"})
+    html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-05-29"}).content.decode()
+    assert "督促 令和8年5月15日発付（指定期限 令和8年5月25日）・<span class=\"late\">返戻（未送達）</span>" in html
+    assert reverse("demand_detail", args=[demand.pk]) in html
