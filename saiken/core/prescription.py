@@ -133,9 +133,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class FirstDemand:
-    """督促 (the statutory demand); only the first one counts."""
+    """督促 (the statutory demand); only the first one counts.
+
+    `on` is the day it took effect — the day it reached the debtor (民法97条1項;
+    see saiken.core.delivery). `sent` is the day the notice was sent (発した日),
+    from which a tax's wait is counted (地方税法18条の2第1項2号); None = `on`.
+    """
 
     on: date
+    sent: date | None = None
     label: ClassVar[str] = "督促"
 
 
@@ -518,7 +524,10 @@ def _apply(state: _State, rule: Rule, e) -> bool:
             # For a private claim a 督促 is a 催告 (民法150条).
             return _remind(state, e, "督促（催告として）")
         wait = rule.tax_demand_wait_days if state.regime is Regime.TAX else 0
-        state.renew(e, on + timedelta(days=wait) + ONE_DAY, f"督促（{wareki(on)}）により更新")
+        # Renewed when it takes effect; a tax's new period starts after the wait
+        # counted from the day it was sent, but never before it took effect.
+        sent = min(e.sent or on, on)
+        state.renew(e, max(sent + timedelta(days=wait), on) + ONE_DAY, f"督促（{wareki(on)}）により更新")
     elif isinstance(e, ACKNOWLEDGEMENTS):
         state.renew(e, on + ONE_DAY, f"{e.label}（{wareki(on)}）により更新")
     elif isinstance(e, Judgment):

@@ -38,6 +38,7 @@ from django.db.models.functions import Coalesce
 from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core import prescription as law
 from saiken.core.entries import Kind
+from saiken.demands.delivery_state import deliveries
 from saiken.demands.models import DemandLine
 from saiken.ledger.models import Entry, Instalment
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
@@ -145,8 +146,15 @@ def _project(where: Q, related: dict, rules: dict[int, law.Rule], as_of: date) -
     if not rows:
         return {}
     events: dict[int, list] = defaultdict(list)
-    for iid, issued in DemandLine.objects.filter(**related).values_list("instalment_id", "demand__issued_on"):
-        events[iid].append(law.FirstDemand(issued))
+    # The 督促 counts from the day it reached the debtor (民法97条1項), and not at all
+    # while it was returned and not sent again (saiken.demands.delivery_state).
+    demanded = list(DemandLine.objects.filter(**related).values_list(
+        "instalment_id", "demand_id", "demand__issued_on", "demand__receivable__legal_class"))
+    delivered = deliveries({(did, issued, legal != LegalClass.PRIVATE) for _, did, issued, legal in demanded})
+    for iid, did, _, _ in demanded:
+        d = delivered[did]
+        if d.delivered_on is not None:
+            events[iid].append(law.FirstDemand(d.delivered_on, sent=d.sent_on))
     # A payment or transfer on any component acknowledges the debt: paying the
     # late charge acknowledges the principal too (大判昭3.3.24).
     paid = (
