@@ -263,6 +263,20 @@ def late_charge_effect(kind: str, ground: str = "") -> LateChargeEffect | None:
     return None
 
 
+# The calculator's short names for a 猶予's ground (`saiken calc late-charge --deferment
+# FIRST:LAST:NAME` and the counter's page) → (kind, ground of GROUNDS).
+CALCULATOR_GROUNDS: dict[str, tuple[ReliefKind, str]] = {
+    "disaster": (ReliefKind.COLLECTION_DEFERMENT, "disaster"),  # 15条1項1号: exempt
+    "illness": (ReliefKind.COLLECTION_DEFERMENT, "illness"),  # 2号: exempt
+    "business": (ReliefKind.COLLECTION_DEFERMENT, "business_closed"),  # 3号: reduced
+    "loss": (ReliefKind.COLLECTION_DEFERMENT, "business_loss"),  # 4号: reduced
+    "similar": (ReliefKind.COLLECTION_DEFERMENT, "similar"),  # 5号 like 1号・2号: exempt
+    "similar_business": (ReliefKind.COLLECTION_DEFERMENT, "similar_business"),  # 5号 like 3号・4号: reduced
+    "late_assessment": (ReliefKind.COLLECTION_DEFERMENT, "late_assessment"),  # 15条2項: reduced
+    "realisation": (ReliefKind.REALISATION_DEFERMENT, ""),  # 換価の猶予: reduced
+}
+
+
 def late_charge_reduced(kind: str, ground: str = "") -> bool:
     """Do the days of this decision run at the reduced rate (猶予特例割合)?"""
     return late_charge_effect(kind, ground) is LateChargeEffect.REDUCED

@@ -11,7 +11,7 @@ from saiken.catalog.rules import receivable_deadlines, receivable_late_charge
 from saiken.core.calendar import statutory_due
 from saiken.core.era import wareki
 from saiken.core.late_charge import Deferment, MissingRate
-from saiken.core.relief import ReliefKind, late_charge_exempt
+from saiken.core.relief import CALCULATOR_GROUNDS, late_charge_exempt
 
 
 def _payment(text: str) -> tuple[date, int]:
@@ -20,20 +20,6 @@ def _payment(text: str) -> tuple[date, int]:
         return date.fromisoformat(d), int(yen)
     except ValueError as e:
         raise CommandError(f"--payment は YYYY-MM-DD:円 の形式で指定してください: {text!r}") from e
-
-
-# --deferment GROUND → (relief kind, ground in saiken.core.relief.GROUNDS). Without a
-# GROUND a 猶予 runs at the reduced rate, as a 換価の猶予 does.
-DEFERMENT_GROUNDS: dict[str, tuple[ReliefKind, str]] = {
-    "disaster": (ReliefKind.COLLECTION_DEFERMENT, "disaster"),  # 15条1項1号: 免除
-    "illness": (ReliefKind.COLLECTION_DEFERMENT, "illness"),  # 15条1項2号: 免除
-    "business": (ReliefKind.COLLECTION_DEFERMENT, "business_closed"),  # 15条1項3号: 猶予特例割合
-    "loss": (ReliefKind.COLLECTION_DEFERMENT, "business_loss"),  # 15条1項4号: 猶予特例割合
-    "similar": (ReliefKind.COLLECTION_DEFERMENT, "similar"),  # 15条1項5号 (1号・2号に類する): 免除
-    "similar_business": (ReliefKind.COLLECTION_DEFERMENT, "similar_business"),  # 15条1項5号 (3号・4号に類する): 猶予特例割合
-    "late_assessment": (ReliefKind.COLLECTION_DEFERMENT, "late_assessment"),  # 15条2項: 猶予特例割合
-    "realisation": (ReliefKind.REALISATION_DEFERMENT, ""),  # 換価の猶予: 猶予特例割合
-}
 
 
 def _dates(text: str, option: str, what: str) -> tuple[date, date]:
@@ -56,10 +42,10 @@ def _deferment(text: str) -> Deferment:
     parts = text.split(":")
     if len(parts) == 3:
         dates, ground = ":".join(parts[:2]), parts[2]
-        if ground not in DEFERMENT_GROUNDS:
-            names = "、".join(DEFERMENT_GROUNDS)
+        if ground not in CALCULATOR_GROUNDS:
+            names = "、".join(CALCULATOR_GROUNDS)
             raise CommandError(f"--deferment の理由 {ground!r} は使えません（{names} のいずれか）: {text!r}")
-        exempt = late_charge_exempt(*DEFERMENT_GROUNDS[ground])
+        exempt = late_charge_exempt(*CALCULATOR_GROUNDS[ground])
     elif len(parts) == 2:
         dates, exempt = text, False
     else:
