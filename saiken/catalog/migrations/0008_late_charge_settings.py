@@ -7,7 +7,8 @@
   receivables that still hold the tax model's thresholds;
 - the 違約金 of 母子父子寡婦福祉資金 at the rate of 母子及び父子並びに寡婦福祉法施行令17条,
   which changed over time (10.75% until 2015-03-31, 5% until 2020-03-31, 3% since),
-  on the seeded receivable while it still holds the statutory interest rate.
+  on the seeded receivable while it still holds the statutory interest rate; its
+  notices then cite that article, not 民法419条.
 
 The figures are written out here, so that the migration does the same whatever the
 code's tables later say.
@@ -24,6 +25,8 @@ DEFERMENT_BP = {
 TAX_MODEL_THRESHOLDS = {"late_charge_min_principal": 2000, "late_charge_base_unit": 1000, "late_charge_min_total": 1000, "late_charge_total_unit": 100}
 TO_THE_YEN = {"late_charge_min_principal": 0, "late_charge_base_unit": 1, "late_charge_min_total": 0, "late_charge_total_unit": 1}
 SINGLE_PARENT_PENALTY = "1964-07-01 10.75\n2015-04-01 5\n2020-04-01 3"
+SINGLE_PARENT_BASIS = "母子及び父子並びに寡婦福祉法施行令第17条"
+CIVIL_LATE = "民法第419条第1項"
 
 
 def forward(apps, schema_editor):
@@ -39,10 +42,16 @@ def forward(apps, schema_editor):
         code="single_parent_welfare_loan", late_charge_kind="statutory_interest", contract_rate_basis_points__isnull=True,
         contract_rate_periods="",
     ).update(late_charge_kind="contract", contract_rate_periods=SINGLE_PARENT_PENALTY)
+    ReceivableType.objects.filter(
+        code="single_parent_welfare_loan", contract_rate_periods=SINGLE_PARENT_PENALTY, late_charge_basis=CIVIL_LATE
+    ).update(late_charge_basis=SINGLE_PARENT_BASIS)
 
 
 def backward(apps, schema_editor):
     ReceivableType = apps.get_model("catalog", "ReceivableType")
+    ReceivableType.objects.filter(code="single_parent_welfare_loan", late_charge_basis=SINGLE_PARENT_BASIS).update(
+        late_charge_basis=CIVIL_LATE
+    )
     ReceivableType.objects.filter(code="single_parent_welfare_loan", contract_rate_periods=SINGLE_PARENT_PENALTY).update(
         late_charge_kind="statutory_interest", contract_rate_periods=""
     )
@@ -52,5 +61,5 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0007_contract_rate_periods")]
+    dependencies = [("catalog", "0007_contract_rate_periods"), ("catalog", "0006_receivable_legal_bases")]
     operations = [migrations.RunPython(forward, backward)]
