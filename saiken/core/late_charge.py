@@ -19,7 +19,7 @@ with 附則3条の2 for the rates), which ordinances copy for other public claim
   (15条の7) or of a 徴収猶予 granted under 15条1項1号・2号 (disaster, theft, illness)
   or 5号 where the fact is like those (`Deferment(exempt=True)`); half the charge
   for the days of any other 徴収猶予 (15条1項3号・4号, 5号 like them, 15条2項) and
-  of a 換価の猶予 (15条の5, 15条の6), which 附則3条の2第2項 turns into the year's
+  of a 換価の猶予 (15条の5; 15条の6 (verify)), which 附則3条の2第2項 turns into the year's
   reduced rate (猶予特例割合) while that rate is under 7.3% (`Deferment()`).
 
 Rates arrive as data (a `RateTable`), in basis points per year: 2.8% = 280.
