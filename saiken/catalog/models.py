@@ -108,6 +108,10 @@ class ReceivableType(models.Model):
         "延滞金の端数切捨単位（円）", default=100, validators=[MinValueValidator(1)], help_text="1 = 切り捨てない"
     )
     contract_rate_basis_points = models.PositiveIntegerField("約定利率（万分率）", null=True, blank=True, help_text="例: 年5% = 500")
+    late_charge_term = models.CharField(
+        "遅延損害金の呼称", max_length=20, blank=True,
+        help_text="私債権の通知書での呼び方。法令が別の名で定める場合に入力（例: 母子及び父子並びに寡婦福祉法施行令17条の「違約金」）。空欄なら「遅延損害金」。",
+    )
     contract_rate_periods = models.TextField(
         "約定・法令の割合の推移", blank=True, validators=[validate_rate_periods],
         help_text="割合が時期により変わる場合（例: 母子及び父子並びに寡婦福祉法施行令17条の違約金）。"
@@ -212,6 +216,8 @@ class ReceivableType(models.Model):
             late_charge_from_designated_deadline=self.late_charge_start == LateChargeStart.DESIGNATED_DEADLINE,
             seizure_basis=self.seizure_basis,
             enforcement_basis=self.enforcement_basis,
+            late_charge_term=self.late_charge_term,
+            rate_set_by_basis=bool(self.contract_rate_periods.strip()),
         )
 
     @property
