@@ -153,3 +153,38 @@ def test_bench_worker_posts_a_day_of_payments_and_the_ledger_stays_exact():
     after = Instalment.objects.aggregate(principal=Sum("principal_due"), held=Sum("overpaid"))
     assert open_before - after["principal"] + _late_charge_paid() - late_paid_before == result["payments_amount"]
     assert after["held"] == held_before
+
+
+LOANS = ("scholarship_loan", "single_parent_welfare_loan")
+
+
+def test_loans_carry_contract_dates_many_before_the_civil_code_reform():
+    """奨学金 and 母子父子寡婦福祉資金 instalments arise from a contract (契約日); most of a
+    city's live loans were lent before 2020-04-01 and are repaid long after it, so
+    their prescription follows the old civil code (改正民法附則10条4項)."""
+    block = plan_block(CityConfig(seed=3, debtors=2_000, as_of=AS_OF), 0, 2_000)
+    loans = [i for i in block.instalments if i.receivable in LOANS]
+    assert loans and all(i.arose_on is not None and i.arose_on <= i.nominal_due for i in loans)
+    assert all(i.arose_on is None for i in block.instalments if i.receivable not in LOANS)
+    reform = date(2020, 4, 1)
+    for code in LOANS:
+        old_law_due_later = [i for i in loans if i.receivable == code and i.arose_on < reform <= i.nominal_due]
+        assert len(old_law_due_later) >= len([i for i in loans if i.receivable == code]) / 3, code
+    assert any(i.arose_on >= reform for i in loans)  # and some under the new law
+
+
+def test_the_loaded_city_projects_old_contracts_under_the_old_law():
+    from saiken.core.prescription import Regime
+    from saiken.prescription.models import PrescriptionStatus
+    from saiken.prescription.projection import refresh
+
+    load_city(CITY, progress=quiet)
+    refresh(AS_OF)  # as `saiken demo-city` does
+    rows = list(Instalment.objects.filter(receivable__code__in=LOANS).values_list("arose_on", "due_date"))
+    assert rows and all(arose is not None for arose, _ in rows)
+    statuses = PrescriptionStatus.objects.filter(instalment__receivable__code__in=LOANS, instalment__due_date__gte=date(2020, 4, 1))
+    regimes = Counter(
+        (arose < date(2020, 4, 1), regime) for arose, regime in statuses.values_list("instalment__arose_on", "regime")
+    )
+    assert regimes[(True, Regime.PRIVATE_OLD.value)] > 0
+    assert set(regimes) <= {(True, Regime.PRIVATE_OLD.value), (False, Regime.PRIVATE_NEW.value)}

@@ -49,3 +49,37 @@ def test_bad_payment_line_is_reported_with_its_line_number(clerk):
 
 def test_login_required(client):
     assert client.get(reverse("late_charge_calculator")).status_code == 302
+
+
+DISASTER = {"receivable": "city_tax", "principal": 1_000_000, "due": "2024-05-31", "paid": "2025-05-31"}
+
+
+@pytest.mark.parametrize("line, expected", [("2024-06-01 2025-05-31 disaster", 0), ("2024-06-01 2025-05-31 loss", 8_900), ("2024-06-01 2025-05-31", 8_900)])
+def test_a_deferment_by_its_ground(clerk, line, expected):
+    """地方税法15条の9第1項: a 徴収猶予 for disaster carries no charge; one for business loss the 猶予特例割合."""
+    html = clerk.get(reverse("late_charge_calculator"), {**DISASTER, "deferments": line}).content.decode()
+    assert amount(html) == expected
+    assert ("徴収猶予期間（免除）" if expected == 0 else "猶予期間（猶予特例割合）") in html
+
+
+def test_a_stop_on_the_page(clerk):
+    html = clerk.get(reverse("late_charge_calculator"), {
+        "receivable": "city_tax", "principal": 1_000_000, "due": "2025-04-30", "paid": "2025-12-31",
+        "stops": "2025-07-01 2025-09-30",
+    }).content.decode()
+    assert amount(html) == 31_100
+    assert "執行停止期間（免除）" in html
+
+
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("stops", "2025-07-01", "1行目: 「開始日 終了日」"),
+        ("stops", "2025-07-01 2025-09-30\n2025-09-30 2025-07-01", "2行目: 終了日が開始日より前です"),
+        ("deferments", "2024-06-01 2025-05-31 flood", "1行目: 理由 &#x27;flood&#x27; は使えません"),
+    ],
+)
+def test_bad_periods_are_reported_with_their_line(clerk, field, text, message):
+    html = clerk.get(reverse("late_charge_calculator"), {**DISASTER, field: text}).content.decode()
+    assert message in html
+    assert 'id="late-charge-amount"' not in html

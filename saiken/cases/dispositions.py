@@ -11,7 +11,9 @@ rows locked for it:
   payment posted (or a store's 速報 imported) a minute ago blocks it: the seed
   city sent a seizure record to a debtor who had paid on time;
 - a seizure (and a 参加差押) only from the demand's 差押可能日 (Demand.seizure_from:
-  issued + 10 days counting the issue day, 地方税法331条), and never without a 督促;
+  issued + 10 days counting the issue day, 地方税法331条, and after the notice
+  reached the debtor: saiken.demands.delivery keeps it), never without a 督促,
+  and no seizure nor court step on a notice returned and not sent again;
 - a court step only after the 督促's 指定期限 has passed ("督促後相当の期間",
   171条の2), 強制執行 only with a title (a won court step or a recorded judgment);
 - not while relief forbids it (`BLOCKED_BY`): no new 滞納処分 during 執行停止 or
@@ -199,6 +201,9 @@ def _check_dates(kind: str, instalments: Sequence[Instalment], decided_on: date)
         if kind in NEEDS_SEIZURE_DATE or kind in NEEDS_DEMAND_DEADLINE:
             if demand is None:
                 problems.append(f"{i} は督促していないため{_label(kind)}できません。")
+                continue
+            if demand.returned:  # a 督促 has no effect before it reaches the debtor (民法97条1項)
+                problems.append(f"{i} の督促状 {demand.number} は返戻され、送達されていません（再送付か公示送達を記録してください）。")
                 continue
         if kind in NEEDS_SEIZURE_DATE:
             if demand.seizure_from is None:

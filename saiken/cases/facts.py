@@ -24,6 +24,7 @@ from saiken.cases.rules import PlanState
 from saiken.core.priority import DEFAULT_WEIGHTS, CaseFacts, Reason, Weights, priority
 from saiken.ledger.models import Instalment
 from saiken.prescription.models import PrescriptionStatus
+from saiken.prescription.projection import owing
 
 CHUNK = 2000
 OPEN = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
@@ -65,7 +66,7 @@ def owed_by_debtor(debtor_ids: Collection[int], receivable_ids: Collection[int] 
 def nearest_prescription(debtor_ids: Collection[int], as_of: date, receivable_ids: Collection[int] | None = None) -> dict[int, date]:
     """The earliest completion on or after `as_of` among each debtor's open instalments (the cache
     `saiken refresh-prescription` keeps)."""
-    qs = PrescriptionStatus.objects.filter(instalment__debtor_id__in=list(debtor_ids), completes_on__gte=as_of, instalment__principal_due__gt=0)
+    qs = PrescriptionStatus.objects.filter(owing("instalment__"), instalment__debtor_id__in=list(debtor_ids), completes_on__gte=as_of)
     if receivable_ids is not None:
         qs = qs.filter(instalment__receivable_id__in=sorted(receivable_ids))
     return dict(qs.values("instalment__debtor_id").annotate(m=Min("completes_on")).values_list("instalment__debtor_id", "m"))

@@ -13,10 +13,11 @@ selected — when
 
 `issue_reminders` writes, per selected case, a ReminderLetter (what it said, as it
 stood), a contact entry of kind letter (the stall rule counts reminders from these),
-an audit row and — for private claims only — a 催告 prescription event through
+an audit row and a 催告 prescription event through
 `saiken.prescription.actions.record_event` (a 6-month suspension, once; the
-prescription module decides "once"). A reminder does not touch the prescription
-of a public claim (only the first 督促 renews it). A department sends a debtor at
+prescription module decides "once"): for private claims always (民法150条), for
+public ones unless the setting SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS is off
+(民法150条 applied by 地方税法18条3項 and 地方自治法236条3項). A department sends a debtor at
 most one reminder a day (a unique key), so the same day's second run sends nothing.
 Work is chunked by case, one transaction per chunk, with the chunk's cases locked:
 two runs at once cannot both write a letter for the same case.
@@ -44,7 +45,7 @@ from saiken.cases.dispositions import relief_in_force
 from saiken.cases.models import Case, ContactEntry, ContactKind, Pledge, ReminderCriteria, ReminderLetter, ReminderRun
 from saiken.cases.pledges import judge_pledges
 from saiken.cases.rules import PlanState
-from saiken.catalog.models import Department, LegalClass, ReceivableType
+from saiken.catalog.models import Department, ReceivableType
 from saiken.core.era import wareki
 from saiken.core.relief import ReliefKind
 from saiken.demands.models import DocumentStatus
@@ -52,6 +53,7 @@ from saiken.ledger.models import Instalment
 from saiken.payments.models import ReceivedPayment
 from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, record_event
+from saiken.prescription.projection import reminder_counts
 from saiken.prescription.models import EventKind
 
 CHUNK = 1000
@@ -278,8 +280,8 @@ def _issue_chunk(run: ReminderRun, selected: list[Selected], user, today: date) 
     ])
     for s in selected:
         for i in s.instalments:
-            if i.receivable.legal_class != LegalClass.PRIVATE:
-                continue  # a 催告 does nothing to a public claim's prescription
+            if not reminder_counts(i.receivable):
+                continue  # the city's setting: a 催告 does nothing to a public claim's prescription
             try:
                 record_event(instalment=i, kind=EventKind.REMINDER, on=as_of, note=f"催告書 一括発送 {run.pk}", user=by, today=today)
             except PrescriptionError as e:

@@ -25,6 +25,7 @@ from saiken.cases.rules import PlanState
 from saiken.core.late_charge import add_months
 from saiken.ledger.models import Instalment
 from saiken.prescription.models import PrescriptionStatus
+from saiken.prescription.projection import owing
 from saiken.relief.effects import execution_stops
 from saiken.relief.models import ReliefDecisionLine
 
@@ -81,7 +82,7 @@ def _with_facts(qs: QuerySet, as_of: date) -> QuerySet:
         .values("debtor_id").annotate(t=Sum(F("principal_due") + F("late_charge_due") + F("fee_due"))).values("t")
     )
     nearest = (
-        PrescriptionStatus.objects.filter(instalment__debtor_id=OuterRef("debtor_id"), completes_on__gte=as_of, instalment__principal_due__gt=0)
+        PrescriptionStatus.objects.filter(owing("instalment__"), instalment__debtor_id=OuterRef("debtor_id"), completes_on__gte=as_of)
         .order_by().values("instalment__debtor_id").annotate(m=Min("completes_on")).values("m")
     )
     contact = (

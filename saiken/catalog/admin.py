@@ -18,7 +18,7 @@ class ReceivableTypeAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "number", "name", "legal_class", "is_tax", "account", "department", "is_major", "active")}),
         ("時効", {"fields": ("prescription_years", "prescription_start", "prescription_objective_years", "prescription_old_law_years", "prescription_needs_invocation")}),
-        ("延滞金・遅延損害金", {"fields": ("late_charge_kind", "late_charge_lower_months", "late_charge_start", "late_charge_min_principal", "late_charge_base_unit", "late_charge_min_total", "late_charge_total_unit", "contract_rate_basis_points")}),
+        ("延滞金・遅延損害金", {"fields": ("late_charge_kind", "late_charge_lower_months", "late_charge_start", "late_charge_min_principal", "late_charge_base_unit", "late_charge_min_total", "late_charge_total_unit", "contract_rate_basis_points", "contract_rate_periods", "late_charge_term")}),
         ("督促", {"fields": ("demand_window_days", "designated_deadline_days", "designated_deadline_rolls", "demand_fee", "stall_days_after_reminder")}),
         ("根拠法令（督促状・催告書・差押調書に印刷）", {
             "description": "督促状等に印刷する文の条項です。条例名は市の正式な名称にしてください。"

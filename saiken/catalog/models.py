@@ -5,10 +5,19 @@ administrator edits it; nothing about a particular receivable is in code.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from saiken.core.allocation import Scope, parse_order
+from saiken.core.late_charge import parse_rate_periods
 from saiken.core.legal_text import LegalTexts, gaps
+
+
+def validate_rate_periods(text: str) -> None:
+    try:
+        parse_rate_periods(text)
+    except ValueError as e:
+        raise ValidationError(str(e)) from e
 
 
 class Department(models.Model):
@@ -91,10 +100,23 @@ class ReceivableType(models.Model):
         "延滞金の起算", max_length=30, choices=LateChargeStart.choices, default=LateChargeStart.DUE_DATE
     )
     late_charge_min_principal = models.PositiveIntegerField("延滞金を計算しない本税額（未満）", default=2000)
-    late_charge_base_unit = models.PositiveIntegerField("計算基礎の端数切捨単位（円）", default=1000)
+    late_charge_base_unit = models.PositiveIntegerField(
+        "計算基礎の端数切捨単位（円）", default=1000, validators=[MinValueValidator(1)], help_text="1 = 切り捨てない"
+    )
     late_charge_min_total = models.PositiveIntegerField("延滞金を徴収しない額（未満）", default=1000)
-    late_charge_total_unit = models.PositiveIntegerField("延滞金の端数切捨単位（円）", default=100)
+    late_charge_total_unit = models.PositiveIntegerField(
+        "延滞金の端数切捨単位（円）", default=100, validators=[MinValueValidator(1)], help_text="1 = 切り捨てない"
+    )
     contract_rate_basis_points = models.PositiveIntegerField("約定利率（万分率）", null=True, blank=True, help_text="例: 年5% = 500")
+    late_charge_term = models.CharField(
+        "遅延損害金の呼称", max_length=20, blank=True,
+        help_text="私債権の通知書での呼び方。法令が別の名で定める場合に入力（例: 母子及び父子並びに寡婦福祉法施行令17条の「違約金」）。空欄なら「遅延損害金」。",
+    )
+    contract_rate_periods = models.TextField(
+        "約定・法令の割合の推移", blank=True, validators=[validate_rate_periods],
+        help_text="割合が時期により変わる場合（例: 母子及び父子並びに寡婦福祉法施行令17条の違約金）。"
+        "1行に「適用開始日 年利率%」（例: 2020-04-01 3）。各日をその日の割合で計算します。空欄なら約定利率（一定）を使います。",
+    )
 
     # 督促
     demand_window_days = models.PositiveSmallIntegerField("督促の発付期限（納期限後の日数）", default=20)
@@ -194,6 +216,8 @@ class ReceivableType(models.Model):
             late_charge_from_designated_deadline=self.late_charge_start == LateChargeStart.DESIGNATED_DEADLINE,
             seizure_basis=self.seizure_basis,
             enforcement_basis=self.enforcement_basis,
+            late_charge_term=self.late_charge_term,
+            rate_set_by_basis=bool(self.contract_rate_periods.strip()),
         )
 
     @property

@@ -1,12 +1,22 @@
 """The catalog's settings as the pure rules of saiken.core expect them."""
 
-from datetime import date, timedelta
-
 from collections.abc import Iterable
+from datetime import date, timedelta
+from functools import lru_cache
 
 from saiken.catalog.models import LateChargeKind, LateChargeRate, LateChargeStart, LegalClass, ReceivableType
 from saiken.core.deadlines import Deadlines, deadlines
-from saiken.core.late_charge import STATUTORY_RATES, LateCharge, RateTable, Rule, YearRates, delay_damages, late_charge
+from saiken.core.late_charge import (
+    STATUTORY_RATES,
+    Deferment,
+    LateCharge,
+    RateTable,
+    Rule,
+    YearRates,
+    delay_damages,
+    late_charge,
+    parse_rate_periods,
+)
 
 
 def rate_table() -> RateTable:
@@ -43,11 +53,13 @@ def receivable_late_charge(
     paid: date,
     payments: Iterable[tuple[date, int]] = (),
     designated_deadline: date | None = None,
-    deferments: Iterable[tuple[date, date]] = (),
+    deferments: Iterable[Deferment | tuple[date, date]] = (),
+    stops: Iterable[tuple[date, date]] = (),
     rates: RateTable | None = None,
 ) -> LateCharge:
     """The late charge of a receivable's instalment by its own kind of charge:
-    延滞金 under the tax-model table, or 遅延損害金 at the contract or statutory rate."""
+    延滞金 under the tax-model table (with the 猶予 and 執行停止 of 地方税法15条の9),
+    or 遅延損害金 / 違約金 at the contract, order or statutory rate."""
     kind = r.late_charge_kind
     if kind == LateChargeKind.NONE:
         return LateCharge(0)
@@ -55,13 +67,21 @@ def receivable_late_charge(
     if kind in (LateChargeKind.TAX, LateChargeKind.ORDINANCE):
         return late_charge(
             principal=principal, due=due, paid=paid, rates=rates or rate_table(), rule=rule, payments=payments,
-            designated_deadline=designated_deadline, deferments=deferments,
+            designated_deadline=designated_deadline, deferments=deferments, stops=stops,
         )
-    if kind == LateChargeKind.CONTRACT and r.contract_rate_basis_points is not None:
-        rate_bp = r.contract_rate_basis_points
-    else:
-        # No agreed rate: the statutory rate of the first day of delay (民法419条1項).
-        rate_bp = STATUTORY_RATES.at(due + timedelta(days=1))
-    return delay_damages(
-        principal=principal, due=due, paid=paid, rate_bp=rate_bp, rule=rule, payments=payments, designated_deadline=designated_deadline
-    )
+    common = {"principal": principal, "due": due, "paid": paid, "rule": rule, "payments": payments, "designated_deadline": designated_deadline}
+    if kind == LateChargeKind.CONTRACT:
+        periods = _rate_periods(r.contract_rate_periods)
+        if periods is not None:
+            # A rate set by an order that changed over time: each day at its own rate.
+            return delay_damages(rate_periods=periods, **common)
+        if r.contract_rate_basis_points is not None:
+            return delay_damages(rate_bp=r.contract_rate_basis_points, **common)
+    # No agreed rate: the statutory rate of the first day of delay (民法419条1項).
+    return delay_damages(rate_bp=STATUTORY_RATES.at(due + timedelta(days=1)), **common)
+
+
+@lru_cache(maxsize=64)
+def _rate_periods(text: str):
+    """Parsed once per distinct setting, not once per payment of a batch."""
+    return parse_rate_periods(text)

@@ -45,6 +45,10 @@ class LegalTexts:
     late_charge_from_designated_deadline: bool = False
     seizure_basis: str = ""
     enforcement_basis: str = ""
+    # What the notice calls a private claim's charge when its own law names it (違約金 of
+    # 母子及び父子並びに寡婦福祉法施行令17条); blank: 遅延損害金.
+    late_charge_term: str = ""
+    rate_set_by_basis: bool = False  # the rate is the basis's own (a table over time), not the contract's
 
     @property
     def demand_sentence(self) -> str:
@@ -63,7 +67,11 @@ class LegalTexts:
     def late_charge_heading(self) -> str:
         if self.late_charge_kind == NO_LATE_CHARGE:
             return ""
-        return "遅延損害金について" if self.late_charge_kind in DELAY_DAMAGES else "延滞金について"
+        return f"{self.delay_damages_term}について" if self.late_charge_kind in DELAY_DAMAGES else "延滞金について"
+
+    @property
+    def delay_damages_term(self) -> str:
+        return self.late_charge_term.strip() or "遅延損害金"
 
     @property
     def late_charge_sentence(self) -> str:
@@ -74,9 +82,12 @@ class LegalTexts:
         basis = self.late_charge_basis.strip()
         if kind in DELAY_DAMAGES:
             # 民法419条1項: the statutory rate, or the agreed rate where it is higher.
-            rate = "契約に定める利率" if kind == "contract" else "法定利率"
+            if kind == "contract" and self.rate_set_by_basis and basis:
+                rate = "同条に定める割合"
+            else:
+                rate = "契約に定める利率" if kind == "contract" else "法定利率"
             by = f"{basis}の定めにより、" if basis else ""
-            return f"納期限の翌日から納付の日まで、{by}{rate}による遅延損害金を請求することがあります。"
+            return f"納期限の翌日から納付の日まで、{by}{rate}による{self.delay_damages_term}を請求することがあります。"
         start = "指定期限の翌日" if self.late_charge_from_designated_deadline else "納期限の翌日"
         by = f"{basis}の定めるところにより" if basis else ""
         return f"{start}から納付の日までの日数に応じ、{by}延滞金を加算して納付していただきます。"

@@ -27,7 +27,7 @@ Private claims always need invocation (民法145条); public ones only if the ru
 
 Events:
 - the first 督促 renews a public claim (自治法236条4項, 地方税法18条の2); later ones
-  do nothing. For tax the new period runs only after the demand's window: "10日を
+  do not renew (they are 催告, below). For tax the new period runs only after the demand's window: "10日を
   経過した日" (18条の2第1項2号; issued 4/7 → 4/17 → counted from 4/18), the
   window being `Rule.tax_demand_wait_days`. For a private claim a 督促 is only a
   催告 (民法150条);
@@ -37,8 +37,13 @@ Events:
   (民法148条); an ongoing one leaves no completion date;
 - a final judgment renews on the day it became final, with a period of 10 years
   or the claim's own if longer (民法169条; `Rule.judgment_years`);
-- a 催告 suspends a private claim for 6 months, once: a second 催告 during the
-  suspension does nothing (民法150条). It does not touch public claims;
+- a 催告 suspends a claim for 6 months, once: a second 催告 during the
+  suspension does nothing (民法150条). For a private claim that is the civil code
+  itself; for a public one it is the civil code applied by 地方税法18条3項 (tax) and
+  地方自治法236条3項 (other public claims), which leave to it whatever they do not
+  rule themselves; a second or later 督促 is then a 催告 too (only the first renews).
+  `Rule.public_reminder_suspends` (default on) turns that off for a city that reads
+  its law otherwise;
 - court proceedings suspend while pending and, if they end without a judgment,
   for 6 more months (民法147条1項);
 - a deferment (徴収猶予, 換価の猶予) stops the clock (地方税法18条の2第4項): the
@@ -111,6 +116,9 @@ class Rule:
     judgment_years: int = 10  # 民法169条
     roll_over_holidays: bool = False  # 民法142条 (see the module docstring)
     forfeit_by_acknowledgement: bool = True  # private: acknowledging after completion
+    # 民法150条 for public claims too, through 地方税法18条3項 and 地方自治法236条3項:
+    # a 催告 (and a 督促 after the first) suspends completion for 6 months, once.
+    public_reminder_suspends: bool = True
 
     def __post_init__(self):
         Start(self.start)  # raises on an unknown start
@@ -125,9 +133,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class FirstDemand:
-    """督促 (the statutory demand); only the first one counts."""
+    """督促 (the statutory demand); only the first one counts.
+
+    `on` is the day it took effect — the day it reached the debtor (民法97条1項;
+    see saiken.core.delivery). `sent` is the day the notice was sent (発した日),
+    from which a tax's wait is counted (地方税法18条の2第1項2号); None = `on`.
+    """
 
     on: date
+    sent: date | None = None
     label: ClassVar[str] = "督促"
 
 
@@ -500,6 +514,9 @@ def _apply(state: _State, rule: Rule, e) -> bool:
     on = e.on
     if isinstance(e, FirstDemand):
         if state.demanded:
+            if state.private or rule.public_reminder_suspends:
+                # Only the first 督促 renews; a later one still asks for payment: a 催告.
+                return _remind(state, e, "2回目以降の督促（催告として）")
             state.no_effect(e, "2回目以降の督促には更新の効力なし")
             return False
         state.demanded = True
@@ -507,15 +524,18 @@ def _apply(state: _State, rule: Rule, e) -> bool:
             # For a private claim a 督促 is a 催告 (民法150条).
             return _remind(state, e, "督促（催告として）")
         wait = rule.tax_demand_wait_days if state.regime is Regime.TAX else 0
-        state.renew(e, on + timedelta(days=wait) + ONE_DAY, f"督促（{wareki(on)}）により更新")
+        # Renewed when it takes effect; a tax's new period starts after the wait
+        # counted from the day it was sent, but never before it took effect.
+        sent = min(e.sent or on, on)
+        state.renew(e, max(sent + timedelta(days=wait), on) + ONE_DAY, f"督促（{wareki(on)}）により更新")
     elif isinstance(e, ACKNOWLEDGEMENTS):
         state.renew(e, on + ONE_DAY, f"{e.label}（{wareki(on)}）により更新")
     elif isinstance(e, Judgment):
         years = max(rule.judgment_years, *(c.years for c in state.clocks))
         state.renew(e, on + ONE_DAY, f"判決確定（{wareki(on)}）により更新（{years}年）", judgment=True)
     elif isinstance(e, Reminder):
-        if not state.private:
-            state.no_effect(e, "公債権の時効には影響しない（更新は最初の督促のみ）")
+        if not state.private and not rule.public_reminder_suspends:
+            state.no_effect(e, "公債権の時効には影響しない（設定により催告の完成猶予を適用しない）")
             return False
         return _remind(state, e, e.label)
     elif isinstance(e, (Seizure, CourtProceeding)):

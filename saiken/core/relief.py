@@ -6,14 +6,17 @@ may change it); the defaults follow DOMAIN.md §4 and §7:
 
 - 徴収猶予 (地方税法15条) and 換価の猶予 (15条の5, 15条の6): tax and forcible
   public claims; up to 1 year, an extension up to 2 years in total (15条4項,
-  15条の5第3項). Late charges run at the reduced rate (附則3条の2) and
-  prescription does not run during them (18条の2第4項). These article numbers
-  are cited from memory (verify); the limits themselves are Policy fields.
+  15条の5第3項). Prescription does not run during them (18条の2第4項). These
+  article numbers are cited from memory (verify); the limits themselves are
+  Policy fields. Late charges (15条の9第1項, see `late_charge_effect`): none for a
+  徴収猶予 on 15条1項1号・2号 or 5号 like them; the reduced rate (附則3条の2第2項)
+  for the other grounds and for 換価の猶予.
 - 滞納処分の執行停止 (15条の7): tax and forcible; on one of the three grounds of
   its first paragraph; no fixed end. The obligation is extinguished after 3
   years of continued stop (4項) or at once when collection is clearly impossible,
   which the law allows for the first ground only (5項). A stop can be revoked
-  (15条の8). Prescription keeps running.
+  (15条の8). Prescription keeps running; no late charge accrues during it
+  (15条の9第1項).
 - 徴収停止 (自治法施行令171条の5): non-forcible and private; the claim survives.
 - 履行延期の特約 (171条の6): non-forcible and private, with an instalment schedule,
   the last payment within 10 years of the due date (or of the agreement when made
@@ -110,7 +113,10 @@ GROUNDS: dict[ReliefKind, dict[str, tuple[str, str]]] = {
         "illness": ("本人又は生計を一にする親族の病気・負傷", "地方税法15条1項2号"),
         "business_closed": ("事業の廃止・休止", "地方税法15条1項3号"),
         "business_loss": ("事業の著しい損失", "地方税法15条1項4号"),
-        "similar": ("前各号に類する事実", "地方税法15条1項5号"),
+        # 5号 is split by what the fact is like, because 15条の9第1項 treats the two halves
+        # differently for late charges: like 1号・2号 → none; like 3号・4号 → reduced.
+        "similar": ("前各号（災害・盗難、病気・負傷）に類する事実", "地方税法15条1項5号（1号・2号に類する事実）"),
+        "similar_business": ("前各号（事業の廃止・休止、著しい損失）に類する事実", "地方税法15条1項5号（3号・4号に類する事実）"),
         "late_assessment": ("法定納期限から1年以上経過後の賦課", "地方税法15条2項"),
     },
     ReliefKind.REALISATION_DEFERMENT: {
@@ -227,10 +233,58 @@ def latest_stop_start_extinguished_by(as_of: date, policy: Policy = DEFAULT_POLI
     return guess
 
 
-def late_charge_reduced(kind: str) -> bool:
-    """During 徴収猶予 and 換価の猶予 late charges run at the reduced rate
-    (猶予特例基準割合, 地方税法附則3条の2)."""
-    return kind in DEFERMENTS
+class LateChargeEffect(StrEnum):
+    """What a relief decision does to the late charge for the days it covers."""
+
+    EXEMPT = "exempt"  # none at all (地方税法15条の9第1項, 免除する)
+    REDUCED = "reduced"  # the reduced rate (15条の9第1項 half, 附則3条の2第2項 猶予特例割合)
+
+
+# 徴収猶予 grounds whose days carry no late charge (地方税法15条の9第1項: 15条1項1号・2号,
+# and 5号 where the fact is like them).
+EXEMPT_DEFERMENT_GROUNDS = frozenset({"disaster", "illness", "similar"})
+
+
+def late_charge_effect(kind: str, ground: str = "") -> LateChargeEffect | None:
+    """地方税法15条の9第1項 for the days a decision covers:
+
+    - 滞納処分の執行停止 (15条の7): exempt;
+    - 徴収猶予 on 15条1項1号・2号 or 5号 like them (disaster, illness, similar): exempt;
+    - any other 徴収猶予 (3号・4号, 5号 like them, 15条2項) and 換価の猶予 (15条の5,
+      15条の6): half exempt, which 附則3条の2第2項 makes the year's 猶予特例割合;
+    - other kinds: no effect (None).
+    A 徴収猶予 recorded without a known ground keeps the reduced rate."""
+    if kind == ReliefKind.EXECUTION_STOP:
+        return LateChargeEffect.EXEMPT
+    if kind == ReliefKind.COLLECTION_DEFERMENT:
+        return LateChargeEffect.EXEMPT if ground in EXEMPT_DEFERMENT_GROUNDS else LateChargeEffect.REDUCED
+    if kind == ReliefKind.REALISATION_DEFERMENT:
+        return LateChargeEffect.REDUCED
+    return None
+
+
+# The calculator's short names for a 猶予's ground (`saiken calc late-charge --deferment
+# FIRST:LAST:NAME` and the counter's page) → (kind, ground of GROUNDS).
+CALCULATOR_GROUNDS: dict[str, tuple[ReliefKind, str]] = {
+    "disaster": (ReliefKind.COLLECTION_DEFERMENT, "disaster"),  # 15条1項1号: exempt
+    "illness": (ReliefKind.COLLECTION_DEFERMENT, "illness"),  # 2号: exempt
+    "business": (ReliefKind.COLLECTION_DEFERMENT, "business_closed"),  # 3号: reduced
+    "loss": (ReliefKind.COLLECTION_DEFERMENT, "business_loss"),  # 4号: reduced
+    "similar": (ReliefKind.COLLECTION_DEFERMENT, "similar"),  # 5号 like 1号・2号: exempt
+    "similar_business": (ReliefKind.COLLECTION_DEFERMENT, "similar_business"),  # 5号 like 3号・4号: reduced
+    "late_assessment": (ReliefKind.COLLECTION_DEFERMENT, "late_assessment"),  # 15条2項: reduced
+    "realisation": (ReliefKind.REALISATION_DEFERMENT, ""),  # 換価の猶予: reduced
+}
+
+
+def late_charge_reduced(kind: str, ground: str = "") -> bool:
+    """Do the days of this decision run at the reduced rate (猶予特例割合)?"""
+    return late_charge_effect(kind, ground) is LateChargeEffect.REDUCED
+
+
+def late_charge_exempt(kind: str, ground: str = "") -> bool:
+    """Do the days of this decision carry no late charge at all (15条の9第1項)?"""
+    return late_charge_effect(kind, ground) is LateChargeEffect.EXEMPT
 
 
 def prescription_stops(kind: str) -> bool:

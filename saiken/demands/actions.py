@@ -25,6 +25,7 @@ from saiken.core.deadlines import deadlines
 from saiken.core.entries import Kind
 from saiken.core.relief import DEFERMENTS
 from saiken.demands import summary
+from saiken.demands.delivery_state import presumed_mail_days, seizure_counts_from_delivery
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.ledger.booking import EntryRow, book_rows, insert_rows
 from saiken.ledger.errors import LedgerError
@@ -152,6 +153,9 @@ def _terms(r: ReceivableType, as_of: date) -> tuple[date, date | None, int, int]
         designated_rolls=r.designated_deadline_rolls,
         forcible=r.legal_class == LegalClass.FORCIBLE,
         demand_issued=as_of,
+        # Presumed to arrive after the city's mail days (saiken.demands.delivery_state).
+        demand_delivered=as_of + timedelta(days=presumed_mail_days()),
+        seizure_counts_from_delivery=seizure_counts_from_delivery(),
     )
     return d.designated_deadline, d.seizure_from, r.demand_window_days, r.demand_fee
 

@@ -7,7 +7,8 @@ class DemandsConfig(AppConfig):
 
     def ready(self):
         # `saiken check-ledger` proves the demand counts too; the ledger does not import demands' summary.
-        from saiken.demands import summary
+        from saiken.demands import delivery_state, summary
         from saiken.ledger.verify import register
 
         register("督促の期限内発付件数", summary.differences)
+        register("督促状の送達状態", delivery_state.differences)

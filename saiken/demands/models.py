@@ -63,11 +63,18 @@ class Demand(models.Model):
     seizure_from = models.DateField("差押可能日", null=True, blank=True, help_text="強制徴収公債権のみ（地方税法331条）")
     principal = models.BigIntegerField("督促額（本税）")
     fee = models.PositiveIntegerField("督促手数料", default=0)
+    # Kept by saiken.demands.delivery with the notice's DeliveryEvent rows: returned
+    # and not yet sent again, published or found delivered (the list of notices to
+    # act on). seizure_from above is recomputed by the same actions.
+    returned = models.BooleanField("返戻中（未送達）", default=False, db_default=False)
 
     class Meta:
         verbose_name = "督促状"
         verbose_name_plural = "督促状"
-        indexes = [models.Index(fields=["debtor", "receivable"], name="demand_debtor")]
+        indexes = [
+            models.Index(fields=["debtor", "receivable"], name="demand_debtor"),
+            models.Index(fields=["receivable"], condition=models.Q(returned=True), name="demand_returned"),
+        ]
 
     def __str__(self):
         return f"督促状 {self.number}"
@@ -103,3 +110,45 @@ class DemandSummary(models.Model):
         verbose_name = "督促の期限内発付件数"
         verbose_name_plural = "督促の期限内発付件数"
         constraints = [models.UniqueConstraint(fields=["fiscal_year", "receivable", "issued_on"], name="demand_summary_key")]
+
+
+class DeliveryKind(models.TextChoices):
+    RETURNED = "returned", "返戻"
+    RESENT = "resent", "再送付"
+    PUBLISHED = "published", "公示送達"
+    DELIVERED = "delivered", "送達確認"
+
+
+class ReturnReason(models.TextChoices):
+    UNKNOWN_ADDRESS = "unknown_address", "宛所不明"
+    MOVED = "moved", "転居先不明"
+    REFUSED = "refused", "受取拒否"
+    UNCLAIMED = "unclaimed", "保管期間経過"
+    OTHER = "other", "その他"
+
+
+class DeliveryEvent(models.Model):
+    """督促状の送達記録: a return (返戻), a re-send (再送付), a 公示送達 or a confirmed
+    delivery of one notice. Rows are only inserted, by the actions of
+    saiken.demands.delivery; the notice's delivery date is derived from them
+    (saiken.core.delivery)."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="delivery_events", verbose_name="督促状")
+    kind = models.CharField("種類", max_length=20, choices=DeliveryKind.choices)
+    on = models.DateField("日付", help_text="返戻日・再送付日・掲示開始日・送達日")
+    reason = models.CharField("返戻の理由", max_length=20, choices=ReturnReason.choices, blank=True)
+    postal_code = models.CharField("再送付先の郵便番号", max_length=8, blank=True)
+    address = models.CharField("再送付先の住所", max_length=200, blank=True)
+    effective_on = models.DateField("送達の効力発生日", null=True, blank=True, help_text="公示送達: 地方税法20条の2第3項・民法98条3項")
+    note = models.CharField("備考", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="記録者")
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督促状の送達記録"
+        verbose_name_plural = "督促状の送達記録"
+        ordering = ["demand", "on", "id"]
+        indexes = [models.Index(fields=["demand", "on"], name="delivery_demand")]
+
+    def __str__(self):
+        return f"{self.demand} {self.get_kind_display()} {self.on}"

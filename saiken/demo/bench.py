@@ -163,13 +163,25 @@ def fresh_payments(count: int, seed: int, paid_on: date) -> list:
     if not open_rows:
         raise BenchFailed("no open instalments to pay")
     per = -(-count // len(open_rows))  # payments per instalment, rounded up
+    parts: dict[int, int] = {}
+    total = 0
+    for iid, balance in open_rows:
+        parts[iid] = min(per, balance)
+        total += parts[iid]
+        if total >= count:
+            break
+    short = count - total
+    for iid, balance in open_rows:  # balances of a few yen take fewer parts: more on the others
+        if short <= 0:
+            break
+        more = min(short, balance - parts[iid])
+        parts[iid] += more
+        short -= more
     planned: list[tuple[int, int]] = []
     for iid, balance in open_rows:
-        parts = min(per, balance)
-        base = balance // parts
-        planned += [(iid, base)] * (parts - 1) + [(iid, balance - base * (parts - 1))]
-        if len(planned) >= count:
-            break
+        if iid in parts:
+            base = balance // parts[iid]
+            planned += [(iid, base)] * (parts[iid] - 1) + [(iid, balance - base * (parts[iid] - 1))]
     while len(planned) < count:  # tiny cities: pay again, held as 過誤納金
         planned.append((rng.choice(open_rows)[0], 1000))
     planned = planned[:count]

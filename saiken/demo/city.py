@@ -119,6 +119,7 @@ class PlannedInstalment(NamedTuple):
     amount: int
     assessed_on: date
     notice_number: str
+    arose_on: date | None = None  # the loan's contract date (契約日), see Enrolment.contract
 
 
 class PlannedPayment(NamedTuple):
@@ -292,6 +293,9 @@ class Enrolment(NamedTuple):
     last: int
     base: int  # annual amount, or monthly fee for monthly subjects, or typical bill
     chance: float = 1.0  # chance per year of owing (hospital bills, welfare repayments)
+    # A loan's contract date (契約日): every instalment arises from it, so one made before
+    # 2020-04-01 keeps the old civil code's prescription (改正民法附則10条4項).
+    contract: date | None = None
 
 
 # ---------------------------------------------------------------------------
@@ -489,7 +493,9 @@ def plan_person(cfg: CityConfig, number: int) -> PersonPlan:
         _enrol_person(p, birth, rural)
         if cast and not any(e.receivable == cast[0] for e in p.enrolments):
             code, _, subject, base, chance = cast
-            p.enrolments.append(Enrolment(0, code, subject, cfg.first_fy - 1, cfg.last_fy, base, chance))
+            contract = {"scholarship_loan": birth.year + 18, "single_parent_welfare_loan": cfg.first_fy - 3}.get(code)
+            p.enrolments.append(Enrolment(0, code, subject, cfg.first_fy - 1, cfg.last_fy, base, chance,
+                                          _contract(p, contract) if contract else None))
     if p.start > p.end:
         p.enrolments.clear()
 
@@ -611,10 +617,18 @@ def _spell(rng: Random, p: _Person, length_lo: int, length_hi: int, lo: int | No
     return max(first, lo), min(last, hi)
 
 
-def _enrol(p: _Person, receivable: str, subject: str, span: tuple[int, int], base: int, chance: float = 1.0) -> None:
+def _enrol(p: _Person, receivable: str, subject: str, span: tuple[int, int], base: int, chance: float = 1.0,
+           contract: date | None = None) -> None:
     first, last = max(span[0], p.start), min(span[1], p.end)
     if first <= last:
-        p.enrolments.append(Enrolment(0, receivable, subject, first, last, base, chance))
+        p.enrolments.append(Enrolment(0, receivable, subject, first, last, base, chance, contract))
+
+
+def _contract(p: _Person, year: int) -> date:
+    """A loan's contract date in `year`, drawn from the person's number rather than the
+    shared random stream, so that adding it left every other draw of the city unchanged."""
+    n = p.number * 7_919
+    return date(year, 1 + n % 12, 1 + (n // 12) % 28)
 
 
 def _enrol_person(p: _Person, birth: date, rural: bool) -> None:
@@ -658,10 +672,15 @@ def _enrol_person(p: _Person, birth: date, rural: bool) -> None:
         _enrol(p, "cleaning_fee", "し尿くみ取り手数料", whole, _lognormal(rng, 5_000, 0.3, 1_500, 20_000))
     if 22 <= _age_at(birth, p.cfg.last_fy) <= 40 and rng.random() < 0.015:
         start = birth.year + 23
-        _enrol(p, "scholarship_loan", "奨学金返還金", (start, start + 11), _lognormal(rng, 60_000, 0.35, 20_000, 200_000))
+        # Lent at 18–19 for university, repaid from 23 for 12 years: most contracts of a
+        # city's live loans were made before 2020-04-01 and are repaid into the 2030s.
+        _enrol(p, "scholarship_loan", "奨学金返還金", (start, start + 11), _lognormal(rng, 60_000, 0.35, 20_000, 200_000),
+               contract=_contract(p, start - 5))
     if 25 <= _age_at(birth, p.cfg.first_fy) <= 50 and rng.random() < 0.006:
         span = _spell(rng, p, 5, 10)
-        _enrol(p, "single_parent_welfare_loan", "母子父子寡婦福祉資金償還金", span, _lognormal(rng, 12_000, 0.4, 2_000, 40_000))
+        # Repayment starts after a grace period of one to four years from the loan.
+        _enrol(p, "single_parent_welfare_loan", "母子父子寡婦福祉資金償還金", span, _lognormal(rng, 12_000, 0.4, 2_000, 40_000),
+               contract=_contract(p, span[0] - 1 - p.number % 4))
     if rng.random() < 0.01:
         _enrol(p, "welfare_repayment", "生活保護法63条返還金", whole, _lognormal(rng, 150_000, 1.0, 10_000, 3_000_000), 0.12)
     if rng.random() < 0.008:
@@ -792,13 +811,14 @@ def _plan_instalment(p: _Person, e: Enrolment, fy: int, no: int, nominal: date, 
         else:
             pays.append((paid, amount, channel))
     else:  # still unpaid when the year closes: 滞納繰越
-        write_off = _arrears(p, beh, fy, due, amount, pays)
+        write_off = _arrears(p, beh, fy, due, amount, pays, arose=min(e.contract or assessed_on, due))
 
     _emit(p, e, fy, no, nominal, amount, assessed_on, notice, pays, write_off)
 
 
-def _arrears(p: _Person, beh: Behaviour, fy: int, due: date, amount: int, pays: list) -> tuple[date, str] | None:
-    """Plan what happens to an instalment unpaid at its year's close: part payments, prescription, write-off."""
+def _arrears(p: _Person, beh: Behaviour, fy: int, due: date, amount: int, pays: list, *, arose: date) -> tuple[date, str] | None:
+    """Plan what happens to an instalment unpaid at its year's close: part payments, prescription, write-off.
+    `arose`: the contract date or the assessment, which keeps a private claim under the old law."""
     rng = p.rng
     cfg = p.cfg
     remaining = amount
@@ -813,7 +833,7 @@ def _arrears(p: _Person, beh: Behaviour, fy: int, due: date, amount: int, pays: 
             last_ack = max(last_ack, d)
     public = beh.legal_class != "private"
     years = beh.prescription_years
-    if not public and beh.old_law_years and due < date(2020, 4, 1):
+    if not public and beh.old_law_years and arose < date(2020, 4, 1):
         years = beh.old_law_years
     y = fy + 1
     q = min(0.9, beh.arrears_pay * p.arrears_factor)
@@ -883,7 +903,8 @@ def _emit(p: _Person, e: Enrolment, fy: int, no: int, nominal: date, amount: int
         booked = [b for b in booked if b[1] >= cfg.cutover]
     plan = p.plan
     index = len(plan.instalments)
-    plan.instalments.append(PlannedInstalment(e.record, e.receivable, fy, e.subject, no, nominal, amount, assessed_on, notice))
+    arose_on = min(e.contract, nominal) if e.contract else None
+    plan.instalments.append(PlannedInstalment(e.record, e.receivable, fy, e.subject, no, nominal, amount, assessed_on, notice, arose_on))
     for paid, on, part, channel in booked:
         if on > cfg.as_of:
             continue

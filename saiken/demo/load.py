@@ -148,7 +148,7 @@ def _load_block(block: Block, receivables: dict[str, int], done: Loaded) -> None
     for i in block.instalments:
         by_year[i.fiscal_year].append(
             AssessmentRequest(ids[i.record], receivables[i.receivable], i.fiscal_year, i.instalment_no, i.nominal_due, i.amount,
-                              i.assessed_on, i.subject, i.notice_number)
+                              i.assessed_on, i.subject, i.notice_number, i.arose_on)
         )
     for fy in sorted(by_year):
         done.instalments += assess_bulk(by_year[fy])

@@ -75,6 +75,15 @@ def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment]
         fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
 
 
+def check_arose_on(arose_on: date | None, nominal_due: date) -> None:
+    """The contract date (債権の発生日) is on or before the due date: an instalment
+    falls due only once the claim exists. It decides a private claim's law:
+    改正民法附則10条4項 keeps the old civil code for claims arising after 2020-04-01
+    from a contract made before it."""
+    if arose_on is not None and arose_on > nominal_due:
+        raise LedgerError(f"契約日（債権の発生日） {arose_on} が納期限 {nominal_due} より後です。", "arose_on")
+
+
 def check_instalment_dates(fiscal_year: int, nominal_due: date) -> None:
     if nominal_due < fiscal_year_start(fiscal_year):
         raise LedgerError(
@@ -98,11 +107,15 @@ def assess(
     assessed_on: date,
     subject: str = "",
     notice_number: str = "",
+    arose_on: date | None = None,
     user=None,
 ) -> Instalment:
-    """調定: create an instalment and its assessment entry."""
+    """調定: create an instalment and its assessment entry. `arose_on`: the contract
+    date of a loan or lease (see check_arose_on); None when the claim arose with
+    the assessment."""
     _positive(amount)
     check_instalment_dates(fiscal_year, nominal_due)
+    check_arose_on(arose_on, nominal_due)
     if instalment_no < 1:
         raise LedgerError("期別は1以上で入力してください。", "instalment_no")
     instalment = Instalment(
@@ -115,6 +128,7 @@ def assess(
         due_date=statutory_due(nominal_due),
         assessed_on=assessed_on,
         notice_number=notice_number,
+        arose_on=arose_on,
         principal_due=amount,
     )
     try:

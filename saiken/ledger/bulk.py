@@ -22,7 +22,7 @@ from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
 from saiken.ledger import late_charges
-from saiken.ledger.actions import check_instalment_dates
+from saiken.ledger.actions import check_arose_on, check_instalment_dates
 from saiken.ledger.booking import EntryRow, book, book_rows, execute_many_params, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
@@ -65,6 +65,7 @@ class AssessmentRequest:
     assessed_on: date
     subject: str = ""
     notice_number: str = ""
+    arose_on: date | None = None  # 契約日・債権の発生日 (saiken.ledger.actions.check_arose_on)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ def _check_assessment(n: int, r: AssessmentRequest, seen: set) -> list[RecordErr
         check_instalment_dates(r.fiscal_year, r.nominal_due)
     except LedgerError as e:
         errors.append(RecordError(n, e.field or "nominal_due", e.message))
+    try:
+        check_arose_on(r.arose_on, r.nominal_due)
+    except LedgerError as e:
+        errors.append(RecordError(n, e.field or "arose_on", e.message))
     key = (r.debtor_id, r.receivable_id, r.subject, r.fiscal_year, r.instalment_no)
     if key in seen:
         errors.append(RecordError(n, "instalment_no", "同じ調定（債務者・債権・科目・年度・期別）がファイル内で重複しています。"))
@@ -117,7 +122,7 @@ def assess_bulk(requests: Sequence[AssessmentRequest], user=None) -> int:
             _INSTALMENT_FIELDS,
             [
                 (r.debtor_id, r.receivable_id, r.fiscal_year, r.subject, r.instalment_no, r.nominal_due, statutory_due(r.nominal_due),
-                 r.assessed_on, r.notice_number, r.amount, 0, 0, 0)
+                 r.assessed_on, r.notice_number, r.arose_on, r.amount, 0, 0, 0)
                 for r in chunk
             ],
         )
@@ -132,7 +137,7 @@ def assess_bulk(requests: Sequence[AssessmentRequest], user=None) -> int:
 
 _INSTALMENT_FIELDS = (
     "debtor_id", "receivable_id", "fiscal_year", "subject", "instalment_no", "nominal_due", "due_date", "assessed_on",
-    "notice_number", "principal_due", "late_charge_due", "fee_due", "overpaid",
+    "notice_number", "arose_on", "principal_due", "late_charge_due", "fee_due", "overpaid",
 )
 _PAYMENT_FIELDS = ("debtor_id", "receivable_id", "amount", "paid_on", "booked_on", "channel", "reference", "created_by_id")
 

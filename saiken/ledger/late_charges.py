@@ -26,7 +26,7 @@ from saiken.catalog.models import LateChargeKind, ReceivableType
 from saiken.catalog.rules import rate_table, receivable_late_charge
 from saiken.core.allocation import Component, parse_order
 from saiken.core.entries import Kind
-from saiken.core.late_charge import LateCharge, MissingRate, RateTable
+from saiken.core.late_charge import Deferment, LateCharge, MissingRate, RateTable
 from saiken.ledger.models import Entry, Instalment
 
 _REDUCING = (Kind.PAYMENT.value, Kind.TRANSFER_IN.value)
@@ -57,7 +57,9 @@ class Context:
     history: dict[int, list[tuple[date, int]]] = field(default_factory=dict)  # principal paid, by date
     charged: dict[int, int] = field(default_factory=dict)  # late charge assessed so far (before any 減免)
     designated: dict[int, date] = field(default_factory=dict)  # the 督促's 指定期限
-    deferments: dict[int, list[tuple[date, date]]] = field(default_factory=dict)
+    # Approved 猶予 and 執行停止 as ("exempt" | "reduced", first day, last day or None while
+    # a stop continues), from saiken.relief (地方税法15条の9第1項).
+    reliefs: dict[int, list[tuple[str, date, date | None]]] = field(default_factory=dict)
     unfixed: set[int] = field(default_factory=set)  # charges not fixed: a rate is missing
 
     @classmethod
@@ -85,7 +87,7 @@ class Context:
         ctx.designated = dict(
             DemandLine.objects.filter(instalment_id__in=ids).values_list("instalment_id", F("demand__designated_deadline"))
         )
-        ctx.deferments = _deferments(ids)
+        ctx.reliefs = _reliefs(ids)
         return ctx
 
     def accrued(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> LateCharge:
@@ -104,10 +106,26 @@ class Context:
         designated = self.designated.get(iid)
         if r.late_charge_start == "designated_deadline" and designated is None:
             return LateCharge(0)  # charged only from a demand's 指定期限, and none was sent
+        deferments, stops = self.periods(iid, on)
         return receivable_late_charge(
             r, principal=principal, due=due, paid=on, payments=[(d, a) for d, a in payments if d < on],
-            designated_deadline=designated, deferments=self.deferments.get(iid, ()), rates=self.rates,
+            designated_deadline=designated, deferments=deferments, stops=stops, rates=self.rates,
         )
+
+    def periods(self, iid: int, on: date) -> tuple[list[Deferment], list[tuple[date, date]]]:
+        """The instalment's 猶予 and 執行停止 as a calculation through `on` takes them
+        (地方税法15条の9第1項): a stop that continues runs through `on`."""
+        deferments: list[Deferment] = []
+        stops: list[tuple[date, date]] = []
+        for what, first, last in self.reliefs.get(iid, ()):
+            last = on if last is None else min(last, on)
+            if last < first:
+                continue
+            if what == "stop":
+                stops.append((first, last))
+            else:
+                deferments.append(Deferment(first, last, exempt=what == "exempt"))
+        return deferments, stops
 
     def to_fix(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> int:
         """Late charge to assess now: accrued through `on` less what was assessed before.
@@ -159,12 +177,10 @@ def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _deferments(ids: list[int]) -> dict[int, list[tuple[date, date]]]:
-    try:
-        from saiken.relief.effects import deferment_periods
-    except ImportError:  # relief decisions not installed: no deferments
-        return {}
-    return deferment_periods(ids)
+def _reliefs(ids: list[int]) -> dict[int, list[tuple[str, date, date | None]]]:
+    from saiken.relief.effects import late_charge_reliefs  # relief reads the ledger; the ledger reads relief's effects
+
+    return late_charge_reliefs(ids)
 
 
 def accrued_late_charges(instalments: Iterable[Instalment], on: date) -> dict[int, LateCharge]:

@@ -58,7 +58,13 @@ class Instalment(models.Model):
         ]
         indexes = [
             models.Index(fields=["receivable", "fiscal_year"], name="instalment_receivable_fy"),
-            models.Index(fields=["due_date"], name="instalment_open_due", condition=models.Q(principal_due__gt=0)),
+            # Anything owed on any component: the prescription refresh counts open
+            # instalments on it, and queries on principal alone (demands, debit
+            # requests) still use it, as principal_due > 0 implies the condition.
+            models.Index(
+                fields=["due_date"], name="instalment_open_due",
+                condition=models.Q(principal_due__gt=0) | models.Q(late_charge_due__gt=0) | models.Q(fee_due__gt=0),
+            ),
             # A plain index: db_index=True would add a second, LIKE-pattern one on PostgreSQL.
             models.Index(fields=["notice_number"], name="instalment_notice"),
         ]

@@ -11,7 +11,10 @@ The file is read through a stored layout (an ImportMapping whose layout JSON has
    debtor with that identifier (one per identifier, however many rows it has); an
    unknown identifier without them is an error on its line;
 4. receivables are found by catalog code; due dates must lie in their fiscal year and
-   the instalment must not exist yet;
+   the instalment must not exist yet; an optional contract date (契約日・債権の発生日)
+   must not be after the due date, and is stored on the instalment for prescription
+   (a private claim from a contract before 2020-04-01 keeps the old civil code,
+   改正民法附則10条4項);
 5. everything is written in one transaction: the new debtors, then one call of
    `saiken.ledger.bulk.assess_bulk` (which rolls due dates over holidays), the import's
    history row and the audit rows.
@@ -35,9 +38,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from saiken import audit
-from saiken.catalog.models import ReceivableType
+from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core.calendar import statutory_due
 from saiken.core.formats import FieldError, FormatError
+from saiken.core.prescription import CIVIL_CODE_REFORM
 from saiken.core.formats.assessments import KIND, AssessmentLayout, AssessmentRow, LayoutError, read_assessment_rows
 from saiken.core.names import normalize_kana, normalize_name
 from saiken.debtors.actions import register_debtor
@@ -78,6 +82,15 @@ class PreviewRow:
     def due_date(self) -> date:
         """納期限 as the ledger will store it: rolled over weekends, holidays and 12/29–1/3."""
         return statutory_due(self.row.nominal_due)
+
+    @property
+    def old_civil_code(self) -> bool:
+        """A private claim from a contract made before 2020-04-01: its prescription follows
+        the old civil code even for instalments due later (改正民法附則10条4項)."""
+        return (
+            self.row.arose_on is not None and self.row.arose_on < CIVIL_CODE_REFORM
+            and self.receivable is not None and self.receivable.legal_class == LegalClass.PRIVATE
+        )
 
 
 @dataclass(frozen=True)
@@ -189,7 +202,7 @@ def import_assessments(
                     debtor_id=p.debtor_id if p.debtor_id is not None else debtor_of[_key(p.row)],
                     receivable_id=p.receivable.pk, fiscal_year=p.row.fiscal_year, instalment_no=p.row.instalment_no,
                     nominal_due=p.row.nominal_due, amount=p.row.amount, assessed_on=p.row.assessed_on,
-                    subject=p.row.subject, notice_number=p.row.notice_number,
+                    subject=p.row.subject, notice_number=p.row.notice_number, arose_on=p.row.arose_on,
                 )
                 for p in resolved
             ]

@@ -74,7 +74,7 @@ def record_event(
         if ended_on > today:
             raise PrescriptionError(f"終了日 {wareki(ended_on)} は未来の日付です。", "ended_on")
     instalment = _lock(instalment)
-    if kind in (EventKind.SEIZURE, EventKind.JUDGMENT) and instalment.principal_due <= 0:
+    if kind in (EventKind.SEIZURE, EventKind.JUDGMENT) and instalment.total_due <= 0:
         raise PrescriptionError(f"{instalment} は完納済みのため{kind.label}を登録できません。", "instalment")
     arose = arose_on(instalment.arose_on, instalment.assessed_on, instalment.due_date)
     if on < arose:
@@ -114,3 +114,55 @@ def end_procedure(*, event: PrescriptionEvent, ended_on: date, user=None, today:
         detail={"instalment": instalment.pk, "kind": event.kind, "on": event.on.isoformat(), "ended_on": ended_on.isoformat()},
     )
     return event
+
+
+@transaction.atomic
+def record_contract_date(
+    *,
+    debtor,
+    receivable,
+    arose_on: date,
+    fiscal_years: tuple[int, int] | None = None,
+    user=None,
+    today: date | None = None,
+) -> int:
+    """契約日の登録: the contract date of a loan or lease already in the ledger, set on
+    every instalment of the debtor and receivable (those of `fiscal_years`, first and
+    last inclusive, when given). Returns how many instalments it set.
+
+    The assessment import records the date with new instalments; this is for those
+    loaded before it had the column. A private claim from a contract made before
+    2020-04-01 keeps the old civil code for every instalment (改正民法附則10条4項), so
+    the prescription of each is projected again. Refused when the date is in the
+    future, after an instalment's due date, or after an event recorded on one.
+    """
+    today = today or timezone.localdate()
+    if arose_on is None:
+        raise PrescriptionError("契約日を入力してください。", "arose_on")
+    if arose_on > today:
+        raise PrescriptionError(f"{wareki(arose_on)} は未来の日付です。", "arose_on")
+    qs = Instalment.objects.select_for_update().filter(debtor=debtor, receivable=receivable)
+    if fiscal_years is not None:
+        qs = qs.filter(fiscal_year__gte=fiscal_years[0], fiscal_year__lte=fiscal_years[1])
+    rows = list(qs.order_by("id").values_list("id", "nominal_due", "fiscal_year", "instalment_no", "arose_on"))
+    if not rows:
+        raise PrescriptionError(f"{debtor} の {receivable} に該当する調定がありません。", "instalment")
+    ids = [r[0] for r in rows]
+    # Locked like record_event's: a bulk refresh cannot overwrite the new projection with an old one.
+    list(PrescriptionStatus.objects.select_for_update().filter(instalment_id__in=ids).values_list("id"))
+    for _, due, fy, no, _ in rows:
+        if arose_on > due:
+            raise PrescriptionError(f"契約日 {wareki(arose_on)} が {fy}年度 第{no}期の納期限（{wareki(due)}）より後です。", "arose_on")
+    first = PrescriptionEvent.objects.filter(instalment_id__in=ids, on__lt=arose_on).order_by("on").first()
+    if first is not None:
+        raise PrescriptionError(f"契約日 {wareki(arose_on)} より前に{first.get_kind_display()}（{wareki(first.on)}）が記録されています。", "arose_on")
+    before = {r[0]: r[4] for r in rows}
+    Instalment.objects.filter(id__in=ids).update(arose_on=arose_on)
+    refresh_instalments(ids, today)
+    audit.record(
+        user=user, action="prescription.contract_date", target=receivable, debtor_id=debtor.pk,
+        summary=f"{debtor} {receivable} 契約日 {wareki(arose_on)}（{len(ids)}期別）",
+        detail={"arose_on": arose_on.isoformat(), "instalments": ids,
+                "before": {str(k): v.isoformat() if v else None for k, v in before.items()}},
+    )
+    return len(ids)

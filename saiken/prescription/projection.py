@@ -1,5 +1,19 @@
 """The core's prescription inputs, read from the database for many instalments at once.
 
+Every instalment with anything still owed on any component — principal, late
+charge (延滞金・遅延損害金) or fee (督促手数料) — is open for prescription: a late
+charge or fee left after the principal is paid shares its instalment's
+prescription, and is warned, proposed and written off with it. For tax,
+地方税法18条1項 counts 延滞金 and 督促手数料 among the 地方団体の徴収金 whose
+collection right prescribes in 5 years (the 延滞金 of a tax with the tax, 同項1号;
+督促手数料 from the day the right can be exercised, 同項2号). The 延滞金 follows
+its tax's renewal and suspension, and a payment of the tax renews it, as
+国税通則法73条5項・6項 say of 延滞税 (the local-tax paragraphs of 18条の2: verify);
+here a payment on any component acknowledges the whole instalment. Other public
+claims apply the same through 地方自治法236条3項 (civil code where no law rules).
+For private claims the 遅延損害金 is taken to go with its principal as an
+accessory claim (each day's damages prescribing apart is not modelled: verify).
+
 Per chunk of instalments: one query each for the instalments, their first 督促
 (DemandLine), the days they were paid or had money transferred in (Entry), the
 recorded events, and the deferments and execution stops (saiken.relief),
@@ -18,12 +32,13 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 
 from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core import prescription as law
 from saiken.core.entries import Kind
+from saiken.demands.delivery_state import deliveries
 from saiken.demands.models import DemandLine
 from saiken.ledger.models import Entry, Instalment
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
@@ -32,6 +47,17 @@ log = logging.getLogger(__name__)
 
 CHUNK = 5000
 IDS_PER_QUERY = 900  # explicit id lists fit any SQLite build (999 parameters before 3.32)
+
+# Something still owed on some component: what prescription watches (see the module docstring).
+OWING = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
+
+
+def owing(prefix: str = "") -> Q:
+    """OWING seen from a model that reaches the instalment through `prefix` ("instalment__")."""
+    if not prefix:
+        return OWING
+    return Q(**{f"{prefix}principal_due__gt": 0}) | Q(**{f"{prefix}late_charge_due__gt": 0}) | Q(**{f"{prefix}fee_due__gt": 0})
+
 
 # Recorded event kinds as core events; seizure and court carry their end.
 _EVENTS = {
@@ -48,10 +74,13 @@ _EVENTS = {
 def rule_for(r: ReceivableType) -> law.Rule:
     """A receivable's prescription settings as the core's Rule.
 
-    Three choices are city-wide settings until the catalog has fields for them:
+    Four choices are city-wide settings until the catalog has fields for them:
     SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS (10, 地方税法18条の2),
-    SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS (False, 民法142条) and
-    SAIKEN_PRESCRIPTION_JUDGMENT_YEARS (10, 民法169条).
+    SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS (False, 民法142条),
+    SAIKEN_PRESCRIPTION_JUDGMENT_YEARS (10, 民法169条) and
+    SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS (True: a 催告, and a 督促 after the
+    first, postpones a public claim's completion by 6 months, once — 民法150条, applied
+    by 地方税法18条3項 and 地方自治法236条3項; private claims always).
     """
     return law.Rule(
         years=r.prescription_years,
@@ -65,7 +94,20 @@ def rule_for(r: ReceivableType) -> law.Rule:
         tax_demand_wait_days=getattr(settings, "SAIKEN_PRESCRIPTION_TAX_DEMAND_WAIT_DAYS", 10),
         roll_over_holidays=getattr(settings, "SAIKEN_PRESCRIPTION_ROLL_OVER_HOLIDAYS", False),
         judgment_years=getattr(settings, "SAIKEN_PRESCRIPTION_JUDGMENT_YEARS", 10),
+        public_reminder_suspends=public_reminder_suspends(),
     )
+
+
+def public_reminder_suspends() -> bool:
+    """Setting SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS (default True): whether a 催告
+    postpones a public claim's completion (民法150条 through 地方税法18条3項 and
+    地方自治法236条3項)."""
+    return bool(getattr(settings, "SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS", True))
+
+
+def reminder_counts(r: ReceivableType) -> bool:
+    """Whether a 催告 sent on this receivable is a prescription event worth recording."""
+    return r.legal_class == LegalClass.PRIVATE or public_reminder_suspends()
 
 
 def _rules() -> dict[int, law.Rule]:
@@ -97,15 +139,22 @@ def _relief(name: str, ids: Sequence[int]) -> dict[int, list[tuple[date, date | 
     return periods(list(ids))
 
 
-def _project(where: dict, related: dict, rules: dict[int, law.Rule], as_of: date) -> dict[int, law.Prescription]:
+def _project(where: Q, related: dict, rules: dict[int, law.Rule], as_of: date) -> dict[int, law.Prescription]:
     """Project the instalments selected by `where`; `related` selects the same ones
-    by `instalment_id` in the other tables."""
-    rows = list(Instalment.objects.filter(**where).values_list("id", "receivable_id", "due_date", "arose_on", "assessed_on"))
+    (or a superset) by `instalment_id` in the other tables."""
+    rows = list(Instalment.objects.filter(where).values_list("id", "receivable_id", "due_date", "arose_on", "assessed_on"))
     if not rows:
         return {}
     events: dict[int, list] = defaultdict(list)
-    for iid, issued in DemandLine.objects.filter(**related).values_list("instalment_id", "demand__issued_on"):
-        events[iid].append(law.FirstDemand(issued))
+    # The 督促 counts from the day it reached the debtor (民法97条1項), and not at all
+    # while it was returned and not sent again (saiken.demands.delivery_state).
+    demanded = list(DemandLine.objects.filter(**related).values_list(
+        "instalment_id", "demand_id", "demand__issued_on", "demand__receivable__legal_class"))
+    delivered = deliveries({(did, issued, legal != LegalClass.PRIVATE) for _, did, issued, legal in demanded})
+    for iid, did, _, _ in demanded:
+        d = delivered[did]
+        if d.delivered_on is not None:
+            events[iid].append(law.FirstDemand(d.delivered_on, sent=d.sent_on))
     # A payment or transfer on any component acknowledges the debt: paying the
     # late charge acknowledges the principal too (大判昭3.3.24).
     paid = (
@@ -144,7 +193,7 @@ def project_instalments(ids: Iterable[int], as_of: date) -> dict[int, law.Prescr
     out: dict[int, law.Prescription] = {}
     for i in range(0, len(ids), IDS_PER_QUERY):
         part = ids[i : i + IDS_PER_QUERY]
-        out.update(_project({"id__in": part}, {"instalment_id__in": part}, rules, as_of))
+        out.update(_project(Q(id__in=part), {"instalment_id__in": part}, rules, as_of))
     return out
 
 
@@ -166,9 +215,9 @@ def save_statuses(projections: dict[int, law.Prescription], as_of: date) -> None
 
 
 def refresh_instalments(ids: Iterable[int], as_of: date) -> int:
-    """Recompute the cache for a few instalments (after an event); drops those paid off."""
+    """Recompute the cache for a few instalments (after an event); drops those with nothing owed."""
     ids = sorted(set(ids))
-    open_ids = set(Instalment.objects.filter(id__in=ids, principal_due__gt=0).values_list("id", flat=True))
+    open_ids = set(Instalment.objects.filter(OWING, id__in=ids).values_list("id", flat=True))
     projections = project_instalments(open_ids, as_of)
     save_statuses(projections, as_of)
     PrescriptionStatus.objects.filter(instalment_id__in=[i for i in ids if i not in open_ids]).delete()
@@ -176,20 +225,21 @@ def refresh_instalments(ids: Iterable[int], as_of: date) -> int:
 
 
 def refresh(as_of: date, chunk: int = CHUNK, progress: Callable[[int, int], None] | None = None) -> int:
-    """Recompute PrescriptionStatus for every instalment with principal still due,
-    and delete the statuses of those no longer open. Returns how many were written.
+    """Recompute PrescriptionStatus for every instalment with anything still owed
+    (principal, late charge or fee), and delete the statuses of those no longer
+    open. Returns how many were written.
 
     Keyset chunks over open instalment ids, each its own transaction: a stopped
     run leaves whole chunks done, and running again finishes the job.
     """
     rules = _rules()
-    total = Instalment.objects.filter(principal_due__gt=0).count()
+    total = Instalment.objects.filter(OWING).count()  # counted on the partial index instalment_open_due
     done = 0
     last = 0
     while True:
         with transaction.atomic():
             ids = list(
-                Instalment.objects.filter(principal_due__gt=0, id__gt=last).order_by("id").values_list("id", flat=True)[:chunk]
+                Instalment.objects.filter(OWING, id__gt=last).order_by("id").values_list("id", flat=True)[:chunk]
             )
             # The tail past the last open instalment has nothing open left.
             hi = ids[-1] if ids else (Instalment.objects.aggregate(m=Max("id"))["m"] or 0)
@@ -200,14 +250,17 @@ def refresh(as_of: date, chunk: int = CHUNK, progress: Callable[[int, int], None
             list(PrescriptionStatus.objects.select_for_update().filter(instalment_id__gt=last, instalment_id__lte=hi).order_by("id").values_list("id"))
             if ids:
                 projections = _project(
-                    {"id__gt": last, "id__lte": hi, "principal_due__gt": 0},
+                    OWING & Q(id__gt=last, id__lte=hi),
                     {"instalment_id__gt": last, "instalment_id__lte": hi},
                     rules,
                     as_of,
                 )
                 save_statuses(projections, as_of)
                 done += len(projections)
-            PrescriptionStatus.objects.filter(instalment_id__gt=last, instalment_id__lte=hi, instalment__principal_due=0).delete()
+            PrescriptionStatus.objects.filter(
+                instalment_id__gt=last, instalment_id__lte=hi,
+                instalment__principal_due=0, instalment__late_charge_due=0, instalment__fee_due=0,
+            ).delete()
         if not ids:
             return done
         if progress is not None:

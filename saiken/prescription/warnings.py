@@ -1,5 +1,9 @@
 """What prescription asks of the city: claims about to complete, and claims that have.
 
+"Open" is an instalment with anything still owed: principal, late charge or fee
+(see saiken.prescription.projection); a late charge alone is listed, proposed
+and written off with the date of its instalment's prescription.
+
 - `warning_list`: open instalments whose prescription completes within the next
   N months (setting SAIKEN_PRESCRIPTION_WARNING_MONTHS, 6), per department and
   receivable, soonest first: a completion date must be impossible to miss.
@@ -26,9 +30,12 @@ from saiken.core.late_charge import add_months
 from saiken.core.prescription import REGIME_LABELS, Regime
 from saiken.ledger.models import WriteOffReason
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
-from saiken.prescription.projection import project_instalments
+from saiken.prescription.projection import owing, project_instalments
 
 DEFAULT_WARNING_MONTHS = 6
+# Open means anything owed on any component: a 延滞金 or fee left after the principal
+# was paid is watched and written off like the principal (地方税法18条1項).
+OWING = owing("instalment__")
 
 
 def warning_months() -> int:
@@ -115,7 +122,7 @@ def warning_list(as_of: date, *, months: int | None = None, department: str | No
     inclusive (completing on `as_of` means extinguished at the end of today)."""
     months = warning_months() if months is None else months
     qs = PrescriptionStatus.objects.filter(
-        completes_on__gte=as_of, completes_on__lte=add_months(as_of, months), instalment__principal_due__gt=0
+        OWING, completes_on__gte=as_of, completes_on__lte=add_months(as_of, months)
     )
     if department:
         qs = qs.filter(instalment__receivable__department__code=department)
@@ -138,7 +145,7 @@ def _invoked_on():
 
 def proposals(as_of: date, *, department: str | None = None) -> Proposals:
     """Open instalments whose prescription completed before `as_of`, split by what the city must do."""
-    qs = PrescriptionStatus.objects.filter(completes_on__lt=as_of, instalment__principal_due__gt=0)
+    qs = PrescriptionStatus.objects.filter(OWING, completes_on__lt=as_of)
     if department:
         qs = qs.filter(instalment__receivable__department__code=department)
     out = Proposals()
@@ -155,7 +162,8 @@ def proposals(as_of: date, *, department: str | None = None) -> Proposals:
 
 def extinguished_by_prescription(as_of: date) -> list[tuple[int, str, date]]:
     """(instalment id, write-off reason, date extinguished) for every open instalment
-    that prescription has extinguished by `as_of`: claims that need no invocation
+    (anything owed on any component; the write-off books each of them) that
+    prescription has extinguished by `as_of`: claims that need no invocation
     with reason "prescription" and the day after the period's last day (the first
     day the debt no longer exists, as saiken.relief.effects.extinguished gives its
     dates); claims that need invocation only once it is recorded, with reason
@@ -165,7 +173,7 @@ def extinguished_by_prescription(as_of: date) -> list[tuple[int, str, date]]:
     `as_of`, so a payment or event since the last refresh is never written off
     over. Run `saiken refresh-prescription` first so that the cache knows them all.
     """
-    candidates = PrescriptionStatus.objects.filter(completes_on__lt=as_of, instalment__principal_due__gt=0).values_list(
+    candidates = PrescriptionStatus.objects.filter(OWING, completes_on__lt=as_of).values_list(
         "instalment_id", flat=True
     )
     out = []

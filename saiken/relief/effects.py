@@ -1,8 +1,10 @@
 """What approved relief decisions do to instalments, for the rest of the system.
 
-Late charges and prescription read `deferment_periods`, case work reads
-`execution_stops`, and the write-off run reads `extinguished`. Each is one
-query per chunk of instalments, however many decisions there are.
+Prescription reads `deferment_periods`, case work reads `execution_stops`,
+late charges read `late_charge_reliefs` (both with the 猶予's ground, which
+decides whether its days are exempt, 地方税法15条の9第1項), and the write-off
+run reads `extinguished`. Each is one query per chunk of instalments, however
+many decisions there are.
 """
 
 from __future__ import annotations
@@ -61,6 +63,34 @@ def execution_stops(instalment_ids: Iterable[int]) -> dict[int, list[tuple[date,
     """Per instalment, its 滞納処分の執行停止: first day, and last day (None while it
     continues; the day before the revocation if revoked). Instalments without one are absent."""
     return _periods(instalment_ids, [ReliefKind.EXECUTION_STOP])
+
+
+def late_charge_reliefs(instalment_ids: Iterable[int]) -> dict[int, list[tuple[str, date, date | None]]]:
+    """Per instalment, the approved decisions that change its late charge (地方税法15条の9第1項),
+    as (what, first day, last day), sorted by first day:
+
+    - ("stop", first, last): a 滞納処分の執行停止, no charge; last None while it continues,
+      the day before the revocation if revoked (core.relief.in_force);
+    - ("exempt", first, last): a 徴収猶予 on 15条1項1号・2号 or 5号 like them, no charge;
+    - ("reduced", first, last): any other 徴収猶予 and 換価の猶予, the reduced rate.
+
+    Instalments without one are absent."""
+    out: dict[int, list] = defaultdict(list)
+    kinds = [*sorted(DEFERMENTS), ReliefKind.EXECUTION_STOP]
+    for chunk in _chunks(instalment_ids):
+        rows = ReliefDecisionLine.objects.filter(
+            instalment_id__in=chunk, decision__kind__in=kinds, decision__status__in=_TOOK_EFFECT
+        ).values_list(*_PERIOD_FIELDS, "decision__ground")
+        for iid, kind, start, end, decided, ended, revoked, ground in rows:
+            period = law.in_force(kind, start, end, decided, ended, revoked)
+            if period is None:
+                continue
+            if kind == ReliefKind.EXECUTION_STOP:
+                what = "stop"
+            else:
+                what = "exempt" if law.late_charge_exempt(kind, ground) else "reduced"
+            out[iid].append((what, *period))
+    return {iid: sorted(periods, key=lambda p: (p[1], p[0])) for iid, periods in out.items()}
 
 
 def extinguished(as_of: date, instalment_ids: Iterable[int] | None = None) -> list[tuple[int, str, date]]:

@@ -112,7 +112,16 @@ def test_issuing_writes_a_letter_a_contact_and_an_audit_row_per_case_and_not_twi
     assert issue_reminders(row, AS_OF + timedelta(days=1), tax_clerk, today=TODAY).count == 2
 
 
-def test_a_reminder_suspends_a_private_claim_only(cases, hanako_rent, taro_tax, taro_nursery, tax_clerk):
+def test_a_reminder_is_a_prescription_event_on_every_claim_by_default(cases, hanako_rent, taro_tax, taro_nursery, tax_clerk):
+    """民法150条, applied to public claims by 地方税法18条3項 and 地方自治法236条3項."""
+    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
+    issue_reminders(row, AS_OF, tax_clerk, today=TODAY)
+    recorded = set(PrescriptionEvent.objects.values_list("instalment_id", "kind", "on"))
+    assert {(i.pk, EventKind.REMINDER, AS_OF) for i in (hanako_rent, taro_tax, taro_nursery)} <= recorded
+
+
+def test_with_the_setting_off_a_reminder_suspends_a_private_claim_only(cases, hanako_rent, taro_tax, taro_nursery, tax_clerk, settings):
+    settings.SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS = False
     row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
     issue_reminders(row, AS_OF, tax_clerk, today=TODAY)
     assert list(PrescriptionEvent.objects.values_list("instalment_id", "kind", "on")) == [(hanako_rent.pk, EventKind.REMINDER, AS_OF)]

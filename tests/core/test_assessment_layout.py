@@ -229,3 +229,55 @@ def test_a_bad_layout_names_what_is_wrong(change, problem):
 def test_a_layout_that_is_not_an_object():
     with pytest.raises(LayoutError, match="JSONオブジェクト"):
         AssessmentLayout.from_dict(["name"])
+
+
+# --- the contract date (契約日・債権の発生日) -------------------------------------------------
+
+LOANS = {
+    "name": "loans",
+    "columns": {"identifier": "貸付番号", "fiscal_year": "年度", "instalment_no": "回", "nominal_due": "納期限", "amount": "償還額",
+                "assessed_on": "調定日", "arose_on": "契約日"},
+    "defaults": {"receivable": "scholarship_loan", "identifier_system": "resident"},
+}
+LOANS_HEADER = "貸付番号,年度,回,納期限,償還額,調定日,契約日\n"
+
+
+def read_loans(body: str, **change) -> tuple[list[AssessmentRow], list[FieldError]]:
+    return read_assessment_rows((LOANS_HEADER + body).encode(), AssessmentLayout(**{**LOANS, **change}), "loans.csv")
+
+
+def test_a_contract_date_is_read_and_a_blank_one_stays_none():
+    rows, errors = read_loans("S-1,2023,1,20230630,12000,20230401,20150301\nS-2,2023,1,20230630,12000,20230401,\n")
+    assert errors == []
+    assert [(r.identifier, r.arose_on) for r in rows] == [("S-1", date(2015, 3, 1)), ("S-2", None)]
+
+
+def test_a_contract_date_in_wareki():
+    rows, _ = read_loans("S-1,R5,1,R5.6.30,12000,R5.4.1,平成27年3月1日\n", date_format="wareki")
+    assert rows[0].arose_on == date(2015, 3, 1)
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("20150231", "存在しない日付です（20150231）"),
+    ("2015/3/1x", None),
+    ("20230701", "契約日・債権の発生日（2023-07-01）が納期限（2023-06-30）より後です"),
+])
+def test_a_bad_contract_date_is_named_by_line_header_and_reason(cell, reason):
+    rows, errors = read_loans(f"S-1,2023,1,20230630,12000,20230401,20150301\nS-2,2023,1,20230630,12000,20230401,{cell}\n")
+    assert [r.line for r in rows] == [2]
+    [e] = errors
+    assert (e.line, e.field) == (3, "契約日")
+    if reason is not None:
+        assert e.reason == reason
+
+
+def test_a_contract_date_on_the_due_date_is_allowed():
+    rows, errors = read_loans("S-1,2023,1,20230630,12000,20230401,20230630\n")
+    assert (errors, rows[0].arose_on) == ([], date(2023, 6, 30))
+
+
+def test_a_contract_date_cannot_be_a_default():
+    with pytest.raises(LayoutError) as excinfo:
+        AssessmentLayout(**{**LOANS, "columns": {k: v for k, v in LOANS["columns"].items() if k != "arose_on"},
+                            "defaults": {**LOANS["defaults"], "arose_on": "20150301"}})
+    assert any("arose_on" in p for p in excinfo.value.problems)

@@ -33,6 +33,7 @@ CITY_TAX = Rule(years=5, start="day_after_statutory_due", tax=True)
 NURSERY = Rule(years=5)
 NHI = Rule(years=2)
 HOSPITAL = Rule(years=5, start="known", objective_years=10, old_law_years=3, needs_invocation=True, public=False)
+NO_PUBLIC_REMINDER = Rule(years=5, public_reminder_suspends=False)
 HOUSING = Rule(years=5, start="known", objective_years=10, old_law_years=5, needs_invocation=True, public=False)
 
 
@@ -134,7 +135,7 @@ def test_private_new_law_five_years_from_knowing_or_ten_objective():
 # ---- renewal ----
 
 
-def test_the_first_demand_renews_a_public_claim_and_a_second_changes_nothing():
+def test_the_first_demand_renews_a_public_claim_and_a_second_does_not():
     due, demand = date(2025, 4, 30), date(2025, 5, 15)
     once = p(NURSERY, due, FirstDemand(demand))
     assert (once.runs_from, once.completes_on) == (date(2025, 5, 16), date(2030, 5, 15))
@@ -142,7 +143,21 @@ def test_the_first_demand_renews_a_public_claim_and_a_second_changes_nothing():
     assert once.renewed_by == (FirstDemand(demand),)
     twice = p(NURSERY, due, FirstDemand(demand), FirstDemand(date(2026, 1, 10)))
     assert twice.completes_on == once.completes_on
-    assert any("2回目以降の督促" in n for n in twice.notes)
+    assert twice.renewed_by == once.renewed_by
+    # long before completion a second 督促 is a 催告 that changes nothing either
+    assert twice.suspended_by == (FirstDemand(date(2026, 1, 10)),)
+    off = p(NO_PUBLIC_REMINDER, due, FirstDemand(demand), FirstDemand(date(2026, 1, 10)))
+    assert any("2回目以降の督促" in n for n in off.notes)
+
+
+def test_a_second_demand_near_completion_is_a_reminder_of_a_public_claim():
+    """民法150条 through 地方自治法236条3項: the second 督促 on 2030-03-01 postpones the
+    completion of 2030-05-15 to 2030-09-01; with the setting off it does not."""
+    due, demand, again = date(2025, 4, 30), date(2025, 5, 15), date(2030, 3, 1)
+    r = p(NURSERY, due, FirstDemand(demand), FirstDemand(again))
+    assert r.completes_on == date(2030, 9, 1)
+    assert "2回目以降の督促（催告として）（令和12年3月1日）により令和12年9月1日まで完成猶予" in r.basis
+    assert p(NO_PUBLIC_REMINDER, due, FirstDemand(demand), FirstDemand(again)).completes_on == date(2030, 5, 15)
 
 
 def test_tax_demand_renews_after_its_ten_day_window():
@@ -252,10 +267,35 @@ def test_a_reminder_long_before_completion_changes_nothing():
     assert p(HOSPITAL, date(2020, 5, 31), Reminder(date(2021, 3, 1))).completes_on == date(2025, 5, 31)
 
 
-def test_a_reminder_does_not_touch_a_public_claim():
-    r = p(NURSERY, date(2020, 6, 1), Reminder(date(2025, 3, 1)))
+@pytest.mark.parametrize("rule", [NURSERY, NHI, CITY_TAX])
+def test_a_reminder_suspends_a_public_claim_for_six_months_once_by_default(rule):
+    """地方税法18条3項 and 地方自治法236条3項 apply 民法150条: 6 months from the 催告, once."""
+    due = date(2020, 6, 1)
+    plain = p(rule, due).completes_on  # 2025-06-01, or 2022-06-01 for the 2-year premium
+    reminded_on = plain - timedelta(days=30)
+    r = p(rule, due, Reminder(reminded_on))
+    assert r.completes_on == period_end(reminded_on + timedelta(days=1), months=6)
+    assert r.suspended_by == (Reminder(reminded_on),)
+    # a second 催告 while suspended does nothing (民法150条2項)
+    again = p(rule, due, Reminder(reminded_on), Reminder(reminded_on + timedelta(days=90)))
+    assert again.completes_on == r.completes_on
+    assert "民法150条2項" in again.notes[0]
+    # after completion a 催告 is too late
+    assert p(rule, due, Reminder(plain + timedelta(days=1))).completes_on == plain
+
+
+def test_a_reminder_on_the_last_day_of_a_public_claim_still_counts():
+    r = p(NURSERY, date(2020, 6, 1), Reminder(date(2025, 6, 1)))
+    assert r.completes_on == date(2025, 12, 1)
+
+
+def test_with_the_setting_off_a_reminder_does_not_touch_a_public_claim():
+    r = p(NO_PUBLIC_REMINDER, date(2020, 6, 1), Reminder(date(2025, 3, 1)))
     assert r.completes_on == date(2025, 6, 1)
     assert "公債権の時効には影響しない" in r.notes[0]
+    # private claims keep 民法150条 whatever the setting
+    private_off = Rule(years=5, start="known", old_law_years=3, needs_invocation=True, public=False, public_reminder_suspends=False)
+    assert p(private_off, date(2020, 5, 31), Reminder(date(2025, 3, 1))).completes_on == date(2025, 9, 1)
 
 
 def test_court_proceedings_suspend_while_pending_and_six_months_after():

@@ -286,6 +286,37 @@ def test_late_charge_and_prescription_effects_by_kind():
     assert not law.prescription_stops(K.EXECUTION_STOP)  # 執行停止中も時効は進行する
 
 
+@pytest.mark.parametrize(
+    "kind, ground, effect",
+    [
+        (K.EXECUTION_STOP, "no_property", law.LateChargeEffect.EXEMPT),  # 15条の9第1項
+        (K.EXECUTION_STOP, "hardship", law.LateChargeEffect.EXEMPT),
+        (K.COLLECTION_DEFERMENT, "disaster", law.LateChargeEffect.EXEMPT),  # 15条1項1号
+        (K.COLLECTION_DEFERMENT, "illness", law.LateChargeEffect.EXEMPT),  # 15条1項2号
+        (K.COLLECTION_DEFERMENT, "similar", law.LateChargeEffect.EXEMPT),  # 5号, like 1号・2号
+        (K.COLLECTION_DEFERMENT, "business_closed", law.LateChargeEffect.REDUCED),  # 3号
+        (K.COLLECTION_DEFERMENT, "business_loss", law.LateChargeEffect.REDUCED),  # 4号
+        (K.COLLECTION_DEFERMENT, "similar_business", law.LateChargeEffect.REDUCED),  # 5号, like 3号・4号
+        (K.COLLECTION_DEFERMENT, "late_assessment", law.LateChargeEffect.REDUCED),  # 15条2項
+        (K.COLLECTION_DEFERMENT, "", law.LateChargeEffect.REDUCED),  # no ground recorded: as before
+        (K.REALISATION_DEFERMENT, "hardship", law.LateChargeEffect.REDUCED),
+        (K.REALISATION_DEFERMENT, "application", law.LateChargeEffect.REDUCED),
+        (K.COLLECTION_STOP, "small_amount", None),
+        (K.PERFORMANCE_DEFERRAL, "without_means", None),
+    ],
+)
+def test_late_charge_effect_by_kind_and_ground(kind, ground, effect):
+    assert law.late_charge_effect(kind, ground) is effect
+    assert law.late_charge_exempt(kind, ground) is (effect is law.LateChargeEffect.EXEMPT)
+    assert law.late_charge_reduced(kind, ground) is (effect is law.LateChargeEffect.REDUCED)
+
+
+def test_every_collection_deferment_ground_has_a_late_charge_effect():
+    assert law.EXEMPT_DEFERMENT_GROUNDS < set(law.GROUNDS[K.COLLECTION_DEFERMENT])
+    assert "5号（1号・2号" in law.legal_basis(K.COLLECTION_DEFERMENT, "similar")
+    assert "5号（3号・4号" in law.legal_basis(K.COLLECTION_DEFERMENT, "similar_business")
+
+
 def test_in_force_cuts_a_period_at_its_end_revocation_or_early_end():
     d = date
     assert law.in_force(K.COLLECTION_DEFERMENT, d(2024, 4, 1), d(2025, 3, 31), d(2024, 4, 5), None, None) == (d(2024, 4, 1), d(2025, 3, 31))

@@ -87,9 +87,16 @@ def test_every_notice_cites_its_receivables_articles_word_for_word(pages):
         if r.late_charge_kind == "none":
             assert "延滞金" not in text and "遅延損害金" not in text, where
         elif r.late_charge_kind in ("statutory_interest", "contract"):
-            rate = "契約に定める利率" if r.late_charge_kind == "contract" else "法定利率"
-            assert "遅延損害金について" in text and "延滞金について" not in text, where
-            assert f"納期限の翌日から納付の日まで、{r.late_charge_basis}の定めにより、{rate}による遅延損害金を請求することがあります。" in text, where
+            if r.late_charge_kind == "contract" and r.contract_rate_periods:
+                rate = "同条に定める割合"  # a rate the order itself sets, changing over time
+            else:
+                rate = "契約に定める利率" if r.late_charge_kind == "contract" else "法定利率"
+            term = r.late_charge_term or "遅延損害金"
+            assert f"{term}について" in text and "延滞金について" not in text, where
+            assert f"納期限の翌日から納付の日まで、{r.late_charge_basis}の定めにより、{rate}による{term}を請求することがあります。" in text, where
+            if r.code == "single_parent_welfare_loan":  # its own order names the charge and its rate
+                assert ("母子及び父子並びに寡婦福祉法施行令第17条の定めにより、同条に定める割合による違約金を請求することがあります。"
+                        in text), where
         else:
             start = "指定期限" if r.late_charge_start == LateChargeStart.DESIGNATED_DEADLINE else "納期限"
             assert "延滞金について" in text, where

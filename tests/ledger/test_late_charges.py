@@ -86,11 +86,11 @@ def test_only_the_instalment_the_payment_completes_is_fixed(taro, city_tax):
 
 def test_private_claim_pays_damages_first(taro, housing):
     i = assess(debtor=taro, receivable=housing, fiscal_year=2025, instalment_no=1, nominal_due=date(2025, 4, 30), amount=365_000, assessed_on=date(2025, 4, 1))
-    # 3% on 365,000 = 30 yen a day; 61 days to 6/30 = 1,830 → 1,800 (the receivable's 100-yen unit).
+    # 3% on 365,000 = 30 yen a day; 61 days to 6/30 = 1,830, to the yen (民法419条 has no thresholds).
     record_payment(debtor=taro, receivable=housing, amount=100_000, paid_on=date(2025, 6, 30), instalment=i)
     i.refresh_from_db()
-    assert fixed_charges(i) == [1_800]
-    assert (i.late_charge_due, i.principal_due) == (0, 365_000 - (100_000 - 1_800))
+    assert fixed_charges(i) == [1_830]
+    assert (i.late_charge_due, i.principal_due) == (0, 365_000 - (100_000 - 1_830))
     assert clean()
 
 

@@ -442,3 +442,59 @@ def test_a_department_assesses_only_its_own_receivables(client, known, general, 
     assert [e.line for e in errors] == [2, 3, 4, 6, 7]
     assert {(e.field, e.reason) for e in errors} == {("債権コード", "債権「市税」は所管外のため、調定を取り込めません")}
     assert 'id="confirm-import"' not in preview.content.decode()
+
+
+# --- the contract date (契約日): loans made before 2020-04-01 keep the old civil code ---------
+
+
+def test_loans_keep_their_contract_dates_and_prescription_follows_them(known):
+    """奨学金 and 母子父子寡婦福祉資金 instalments due in 2023: from a contract of 2015 or
+    2019 the old civil code's 10 years (改正民法附則10条4項); from one of 2021 the new
+    code's 5 years from the due date; with no contract date, the assessment's."""
+    from saiken.core.prescription import Regime
+    from saiken.prescription.projection import project_instalments
+
+    taro, hanako = known
+    run("loans.utf8.csv", "loans")
+    rows = list(Instalment.objects.order_by("pk").values_list("pk", "debtor_id", "receivable__code", "instalment_no", "arose_on"))
+    assert [r[1:] for r in rows] == [
+        (taro.pk, "scholarship_loan", 1, date(2015, 3, 1)),
+        (hanako.pk, "scholarship_loan", 1, date(2021, 4, 1)),
+        (taro.pk, "single_parent_welfare_loan", 1, date(2019, 3, 15)),
+        (hanako.pk, "scholarship_loan", 2, None),
+    ]
+    p = project_instalments([r[0] for r in rows], date(2026, 12, 1))
+    got = [(p[r[0]].regime, p[r[0]].years, p[r[0]].completes_on) for r in rows]
+    assert got == [
+        (Regime.PRIVATE_OLD, 10, date(2033, 6, 30)),
+        (Regime.PRIVATE_NEW, 5, date(2028, 6, 30)),
+        (Regime.PRIVATE_OLD, 10, date(2033, 6, 30)),
+        (Regime.PRIVATE_NEW, 5, date(2029, 1, 4)),  # due 12/31, rolled to 2024-01-04
+    ]
+
+
+def test_a_contract_date_after_the_due_date_is_refused_with_its_line(known):
+    data = (DATA / "loans.utf8.csv").read_text(encoding="utf-8").replace("20230630,12000,20230401,20210401", "20230630,12000,20230401,20230701")
+    with pytest.raises(AssessmentImportRefused) as excinfo:
+        import_assessments(data.encode(), mapping=mapping("loans"), filename="loans.csv")
+    assert [(e.line, e.field) for e in excinfo.value.errors] == [(3, "契約日")]
+    assert "納期限（2023-06-30）より後" in excinfo.value.errors[0].reason
+    assert written()[0] == 0
+
+
+def test_the_preview_shows_the_contract_date_and_the_old_law(client, clerk, known, files):
+    html = upload(client, "loans.utf8.csv", mapping("loans")).content.decode()
+    assert "<th>契約日</th>" in html
+    assert html.count('class="nowrap contract-date"') == 4
+    assert "平成27年3月1日" in html and "令和3年4月1日" in html
+    assert html.count(">旧民法</small>") == 2  # the 2015 and 2019 contracts, not the 2021 one
+    assert "改正民法附則10条4項" in html
+    plain = upload(client, "general.utf8.csv", mapping("general")).content.decode()
+    assert "<th>契約日</th>" not in plain
+
+
+def test_the_debtor_page_shows_the_contract_date(client, clerk, known):
+    taro, _ = known
+    run("loans.utf8.csv", "loans")
+    html = client.get(reverse("debtor", args=[taro.pk])).content.decode()
+    assert "契約日（債権の発生日） 平成27年3月1日" in html and "契約日（債権の発生日） 平成31年3月15日" in html

@@ -61,7 +61,10 @@ def test_refused_events_write_nothing(cast, clerk_user, kind, on, extra, message
 
 
 def test_judgment_and_seizure_only_on_open_instalments(cast, clerk_user, taro, nhi):
-    actions.record_payment(debtor=taro, receivable=nhi, amount=18_000, paid_on=date(2023, 5, 1), instalment=cast["nhi"])
+    """Open means anything owed: a 延滞金 left alone may still be seized for
+    (tests/prescription/test_every_component.py); nothing owed may not."""
+    # paid late: 18,000円 and the 延滞金 it fixes (1,000円), the rest held as 過誤納金
+    actions.record_payment(debtor=taro, receivable=nhi, amount=20_000, paid_on=date(2023, 5, 1), instalment=cast["nhi"])
     for kind in ("judgment", "seizure"):
         with pytest.raises(PrescriptionError, match="完納済み"):
             record(cast["nhi"], kind, date(2024, 1, 5), clerk_user)

@@ -41,7 +41,8 @@ def test_refresh_is_idempotent_in_any_chunk_size(cast):
 
 def test_refresh_drops_paid_instalments_and_follows_payments(cast, taro, nursery_fee, nhi):
     refresh(AS_OF)
-    actions.record_payment(debtor=taro, receivable=nhi, amount=18_000, paid_on=date(2023, 5, 1), instalment=cast["nhi"])
+    # paid late: 18,000円 and the 延滞金 it fixes (1,000円), the rest held as 過誤納金
+    actions.record_payment(debtor=taro, receivable=nhi, amount=20_000, paid_on=date(2023, 5, 1), instalment=cast["nhi"])
     actions.record_payment(debtor=taro, receivable=nursery_fee, amount=1_000, paid_on=date(2024, 12, 2), instalment=cast["nursery"])
     assert refresh(AS_OF, chunk=2) == 2
     s = statuses()

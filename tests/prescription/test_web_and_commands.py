@@ -48,6 +48,13 @@ def test_the_page_lists_soon_completing_claims_per_department(logged_in, cast):
     assert "<h2>こども未来部 保育課</h2>" in html
 
 
+def test_the_page_says_the_citys_reminder_setting(logged_in, settings):
+    html = page(logged_in, as_of=AS_OF.isoformat())
+    assert "催告（2回目以降の督促を含む）は、公債権についても時効の完成を6か月猶予します" in html
+    settings.SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS = False
+    assert "催告は私債権の時効の完成のみを猶予し、公債権には適用しません" in page(logged_in, as_of=AS_OF.isoformat())
+
+
 def test_the_page_filters_by_department_and_months(logged_in, cast):
     refresh(AS_OF)
     assert "保育料" not in page(logged_in, as_of=AS_OF.isoformat(), department="byoin")

@@ -6,7 +6,7 @@ import pytest
 
 from saiken.ledger import actions as ledger
 from saiken.relief import actions
-from saiken.relief.effects import deferment_periods, execution_stops, extinguished
+from saiken.relief.effects import deferment_periods, execution_stops, extinguished, late_charge_reliefs
 
 from .conftest import assess, granted, propose
 
@@ -38,6 +38,25 @@ def test_execution_stops_run_from_the_decision_until_revoked(taro, city_tax, cle
     }
 
 
+def test_late_charge_reliefs_carry_what_each_does_to_the_charge(taro, city_tax, clerk, manager):
+    """地方税法15条の9第1項: stops and 1号・2号 deferments exempt, the rest reduced."""
+    a, b, c = (assess(taro, city_tax, no=n) for n in (1, 2, 3))
+    granted(clerk, manager, taro, "collection_deferment", [a], "illness", date(2021, 4, 1), date(2022, 3, 31))
+    granted(clerk, manager, taro, "collection_deferment", [b], "business_closed", date(2021, 4, 1), date(2022, 3, 31))
+    granted(clerk, manager, taro, "realisation_deferment", [b], "hardship", date(2022, 4, 1), date(2022, 9, 30))
+    stop = granted(clerk, manager, taro, "execution_stop", [a, c], "hardship", date(2022, 5, 1), decided_on=date(2022, 5, 10))
+    actions.revoke_execution_stop(stop, manager, date(2023, 1, 10), "資力回復")
+    granted(clerk, manager, taro, "execution_stop", [c], "no_property", date(2023, 6, 1))
+    assert late_charge_reliefs([a.pk, b.pk, c.pk]) == {
+        a.pk: [("exempt", date(2021, 4, 1), date(2022, 3, 31)), ("stop", date(2022, 5, 10), date(2023, 1, 9))],
+        b.pk: [("reduced", date(2021, 4, 1), date(2022, 3, 31)), ("reduced", date(2022, 4, 1), date(2022, 9, 30))],
+        c.pk: [("stop", date(2022, 5, 10), date(2023, 1, 9)), ("stop", date(2023, 6, 1), None)],
+    }
+    # deferment_periods (prescription) and execution_stops (case work) are unchanged.
+    assert deferment_periods([a.pk]) == {a.pk: [(date(2021, 4, 1), date(2022, 3, 31))]}
+    assert execution_stops([c.pk]) == {c.pk: [(date(2022, 5, 10), date(2023, 1, 9)), (date(2023, 6, 1), None)]}
+
+
 def test_the_effects_cost_one_query_however_many_instalments(taro, city_tax, clerk, manager, django_assert_num_queries):
     ids = [assess(taro, city_tax, no=n).pk for n in range(1, 8)]
     granted(clerk, manager, taro, "collection_deferment", ids, "illness", date(2021, 4, 1), date(2022, 3, 31))
@@ -46,6 +65,8 @@ def test_the_effects_cost_one_query_however_many_instalments(taro, city_tax, cle
         assert len(deferment_periods(ids)) == 7
     with django_assert_num_queries(1):
         assert len(execution_stops(ids)) == 3
+    with django_assert_num_queries(1):
+        assert len(late_charge_reliefs(ids)) == 7
     with django_assert_num_queries(1):
         extinguished(date(2025, 4, 2))
 

@@ -207,3 +207,19 @@ def test_the_admin_edits_the_table_of_allowed_classes(client, django_user_model)
     page = client.get(reverse("admin:relief_reliefrule_changelist")).content.decode()
     assert "緩和措置の対象区分" in page and "滞納処分の執行停止" in page
     assert client.get(reverse("admin:relief_reliefdecision_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "kind, ground, end_on, says",
+    [
+        ("collection_deferment", "disaster", date(2024, 12, 31), "猶予期間中の延滞金は免除されます（地方税法15条の9第1項）"),
+        ("collection_deferment", "business_loss", date(2024, 12, 31), "猶予特例割合"),
+        ("realisation_deferment", "hardship", date(2024, 12, 31), "猶予特例割合"),
+        ("execution_stop", "hardship", None, "執行停止期間中の延滞金は免除されます"),
+    ],
+)
+def test_the_decision_page_says_what_it_does_to_the_late_charge(client, taro, city_tax, clerk, kind, ground, end_on, says):
+    d = propose(clerk, taro, kind, [assess(taro, city_tax)], ground, date(2024, 5, 1), end_on)
+    client.force_login(clerk)
+    page = client.get(reverse("relief_decision", args=[d.pk])).content.decode()
+    assert says in page

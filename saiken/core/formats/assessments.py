@@ -12,7 +12,10 @@ Targets (TARGETS below): the debtor is named either by `debtor_id` (our own numb
 by `identifier` with `identifier_system` (the number the source system knows the
 person by, e.g. "resident" + 宛名番号); then `receivable` (the catalog code),
 `fiscal_year` (2026, 令和8, R8, 令和8年度), `instalment_no`, `nominal_due`, `amount`,
-`assessed_on`, and optionally `subject`, `notice_number`, and the facts that register
+`assessed_on`, and optionally `subject`, `notice_number`, `arose_on` (契約日・債権の発生日:
+the contract a loan or lease instalment arose from, on or before its due date; it keeps
+the old civil code for a private claim whose contract was made before 2020-04-01,
+改正民法附則10条4項), and the facts that register
 a debtor the city does not know yet (`name`, `name_kana`, `birth_date`, `postal_code`,
 `address`).
 
@@ -66,6 +69,7 @@ TARGETS: dict[str, str] = {
     "assessed_on": "調定日",
     "subject": "科目",
     "notice_number": "通知書番号",
+    "arose_on": "契約日・債権の発生日",
     "name": "氏名・名称",
     "name_kana": "フリガナ",
     "birth_date": "生年月日",
@@ -75,8 +79,8 @@ TARGETS: dict[str, str] = {
 REQUIRED = ("receivable", "fiscal_year", "instalment_no", "nominal_due", "amount", "assessed_on")
 DEBTOR_FACTS = ("name", "name_kana", "birth_date", "postal_code", "address")
 # Values that differ per row by nature: a constant would put every row on one debtor.
-_NO_DEFAULT = ("debtor_id", "identifier", *DEBTOR_FACTS)
-_DATES = ("nominal_due", "assessed_on", "birth_date")
+_NO_DEFAULT = ("debtor_id", "identifier", "arose_on", *DEBTOR_FACTS)
+_DATES = ("nominal_due", "assessed_on", "arose_on", "birth_date")
 
 # The ledger stores 期別 in a small integer column.
 MAX_INSTALMENT_NO = 32767
@@ -223,6 +227,7 @@ class AssessmentRow:
     identifier: str = ""
     subject: str = ""
     notice_number: str = ""
+    arose_on: date | None = None  # 契約日・債権の発生日; None: the claim arose with the assessment
     name: str = ""
     name_kana: str = ""
     birth_date: date | None = None
@@ -356,6 +361,10 @@ def _row(layout: AssessmentLayout, line: int, cells: list[Cell], positions: dict
         return None
     for target, text in layout.defaults.items():
         values[target] = _parse(target, text, layout.date_format)  # checked when the layout was made
+    arose, due = values.get("arose_on"), values["nominal_due"]
+    if arose is not None and arose > due:
+        errors.append(FieldError(line, layout.label("arose_on"), f"契約日・債権の発生日（{arose.isoformat()}）が納期限（{due.isoformat()}）より後です"))
+        return None
     return AssessmentRow(line=line, **values)
 
 

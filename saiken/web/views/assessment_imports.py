@@ -64,7 +64,7 @@ def imports(request):
         (_uploads() / f"{sha}.bin").write_bytes(data)  # kept for the confirmation after the preview
     context.update(
         preview=p, rows=p.rows[:PREVIEW_ROWS], shown=min(len(p.rows), PREVIEW_ROWS), filename=upload.name, sha=sha,
-        mapping=mapping, earlier=earlier,
+        mapping=mapping, earlier=earlier, contract_dates="arose_on" in p.layout.columns,
     )
     return render(request, "web/assessment_preview.html", context)
 

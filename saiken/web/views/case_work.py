@@ -37,6 +37,7 @@ from saiken.demands.models import DocumentStatus
 from saiken.documents import case_letters
 from saiken.ledger.models import Instalment
 from saiken.prescription.collectability import collectability
+from saiken.prescription.projection import public_reminder_suspends
 from saiken.staff import access
 from saiken.web.views.demands import in_background
 
@@ -626,6 +627,7 @@ def reminders_view(request):
     return render(request, "web/casework_reminders.html", {
         "form": form, "saved": [(s, "、".join(reminders.Criteria.from_json(s.criteria).describe(names))) for s in saved],
         "chosen": chosen, "as_of": as_of, "rows": rows, "total": total, "limit": PREVIEW_LIMIT, "runs": runs[:30],
+        "public_reminder_suspends": public_reminder_suspends(),
     })
 
 

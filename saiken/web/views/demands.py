@@ -11,13 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import close_old_connections
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saiken.catalog.models import Department, ReceivableType
-from saiken.demands import compliance
+from saiken.core.era import wareki
+from saiken.demands import compliance, delivery
+from saiken.demands.delivery_state import delivery_of
 from saiken.demands.actions import candidates, issue_demands, summary_by_receivable
-from saiken.demands.models import DemandRun, DocumentStatus
+from saiken.demands.models import Demand, DemandRun, DocumentStatus, ReturnReason
 from saiken.ledger.errors import LedgerError
 from saiken.staff import access
 
@@ -140,7 +144,9 @@ def compliance_view(request):
     visible = access.visible_receivable_ids(request.user)
     missing = [i for i in missing if i.receivable_id in visible]
     late = [line for line in late if line.instalment.receivable_id in visible]
+    returned = compliance.returned_counts(receivable_id=receivable_id, department_id=department_id)
     return render(request, "web/demand_compliance.html", {
+        "returned": returned, "returned_total": sum(n for _, _, n in returned),
         "as_of": as_of, "table": table, "years": years,
         "rows": [(r, [r.years.get(y) for y in years]) for r in table.rows if r.total.due or r.total.pending],
         "departments": [(name, [ys.get(y) for y in years], total) for name, ys, total in table.departments if total.due or total.pending],
@@ -150,3 +156,71 @@ def compliance_view(request):
         "department_id": department_id, "receivable_id": receivable_id, "fiscal_year": fiscal_year,
         "all_departments": Department.objects.all(), "receivables": ReceivableType.objects.all(),
     })
+
+
+@login_required
+def returned_view(request):
+    """返戻未処理の督促状: notices returned and not yet sent again, per department, with
+    forms to record a re-send or a 公示送達."""
+    department_id = _int(request.GET.get("department"))
+    receivable_id = _int(request.GET.get("receivable"))
+    count, rows = delivery.returned_notices(request.user, department_id=department_id, receivable_id=receivable_id)
+    groups: dict[str, list] = {}
+    for d in rows:
+        groups.setdefault(d.receivable.department.name, []).append(d)
+    return render(request, "web/demand_returned.html", {
+        "count": count, "groups": list(groups.items()), "shown": len(rows), "today": timezone.localdate(),
+        "department_id": department_id, "receivable_id": receivable_id,
+        "all_departments": Department.objects.all(), "receivables": ReceivableType.objects.all(),
+    })
+
+
+@login_required
+def notice(request, pk: int):
+    """督促状: one notice, its instalments and its delivery (送達) history, with the forms
+    to record a return, a re-send, a 公示送達 or a confirmed delivery."""
+    demand = get_object_or_404(Demand.objects.select_related("run", "debtor", "receivable", "receivable__department"), pk=pk)
+    if demand.receivable_id not in access.visible_receivable_ids(request.user, demand.debtor_id):
+        raise Http404("督促状が見つかりません。")
+    state = delivery_of(demand)
+    return render(request, "web/demand_notice.html", {
+        "demand": demand, "state": state, "today": timezone.localdate(),
+        "lines": demand.lines.select_related("instalment").order_by("instalment__due_date", "instalment_id"),
+        "events": demand.delivery_events.select_related("created_by").order_by("on", "id"),
+        "may_record": delivery.may_record(request.user, demand), "reasons": ReturnReason.choices,
+    })
+
+
+@login_required
+@require_POST
+def record_delivery_step(request, pk: int):
+    """Parse one delivery form and call its action; back to where the form was."""
+    step = request.POST.get("step")
+    on = _date(request.POST.get("on"))
+    note = request.POST.get("note", "")
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("demand_detail", args=[pk])
+    try:
+        if step == "return":
+            delivery.record_return(pk, returned_on=on, reason=request.POST.get("reason", ""), note=note, user=request.user)
+            done = "返戻を記録しました。再送付か公示送達を記録するまで、この督促状は送達されていないものとして扱います。"
+        elif step == "resend":
+            delivery.record_resend(pk, sent_on=on, address=request.POST.get("address", ""), postal_code=request.POST.get("postal_code", ""),
+                                   note=note, user=request.user)
+            done = "再送付を記録しました。"
+        elif step == "publication":
+            e = delivery.record_publication(pk, posted_on=on, note=note, user=request.user)
+            done = f"公示送達を記録しました（送達の効力発生 {wareki(e.effective_on)}）。"
+        elif step == "delivered":
+            delivery.record_delivery(pk, delivered_on=on, note=note, user=request.user)
+            done = "送達日を記録しました。"
+        else:
+            raise Http404("不明な操作です。")
+    except Demand.DoesNotExist as e:
+        raise Http404("督促状が見つかりません。") from e
+    except LedgerError as e:
+        messages.error(request, e.message)
+        return redirect(back)
+    messages.success(request, done)
+    return redirect(back)

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from saiken.catalog.models import Department, ReceivableType
+from saiken.prescription.projection import public_reminder_suspends
 from saiken.prescription.warnings import Row, proposals, warning_list, warning_months
 from saiken.staff import access
 
@@ -79,5 +80,6 @@ def warnings(request):
         # the oldest projection shown: how stale the list may be
         "refreshed_on": min((r.refreshed_on for r in rows), default=None),
         "as_of_param": request.GET.get("as_of", "") and as_of.isoformat(),
+        "public_reminder_suspends": public_reminder_suspends(),
     }
     return render(request, "web/prescription_warnings.html", context)

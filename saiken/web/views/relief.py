@@ -153,8 +153,11 @@ def propose(request):
 def _effects(d: ReliefDecision) -> list[str]:
     """What the decision does, in words, for the decision page."""
     out = []
-    if law.late_charge_reduced(d.kind):
-        out.append("猶予期間中の延滞金は猶予特例割合（軽減された割合）で計算します。")
+    if law.late_charge_reduced(d.kind, d.ground):
+        out.append("猶予期間中の延滞金は猶予特例割合（軽減された割合）で計算します（地方税法15条の9第1項、附則3条の2第2項）。")
+    elif law.late_charge_exempt(d.kind, d.ground):
+        period = "執行停止" if d.kind == ReliefKind.EXECUTION_STOP else "猶予"
+        out.append(f"{period}期間中の延滞金は免除されます（地方税法15条の9第1項）。")
     if law.prescription_stops(d.kind):
         out.append("猶予期間中は時効が進行しません（地方税法18条の2第4項）。")
     if d.kind == ReliefKind.EXECUTION_STOP:

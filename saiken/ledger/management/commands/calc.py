@@ -10,7 +10,8 @@ from saiken.catalog.models import ReceivableType
 from saiken.catalog.rules import receivable_deadlines, receivable_late_charge
 from saiken.core.calendar import statutory_due
 from saiken.core.era import wareki
-from saiken.core.late_charge import MissingRate
+from saiken.core.late_charge import Deferment, MissingRate
+from saiken.core.relief import CALCULATOR_GROUNDS, late_charge_exempt
 
 
 def _payment(text: str) -> tuple[date, int]:
@@ -21,14 +22,36 @@ def _payment(text: str) -> tuple[date, int]:
         raise CommandError(f"--payment は YYYY-MM-DD:円 の形式で指定してください: {text!r}") from e
 
 
-def _period(text: str) -> tuple[date, date]:
+def _dates(text: str, option: str, what: str) -> tuple[date, date]:
     try:
         first, last = (date.fromisoformat(t) for t in text.split(":"))
     except ValueError as e:
-        raise CommandError(f"--deferment は YYYY-MM-DD:YYYY-MM-DD の形式で指定してください: {text!r}") from e
+        raise CommandError(f"{option} は YYYY-MM-DD:YYYY-MM-DD の形式で指定してください: {text!r}") from e
     if last < first:
-        raise CommandError(f"猶予期間の終了日が開始日より前です: {text!r}")
+        raise CommandError(f"{what}の終了日が開始日より前です: {text!r}")
     return first, last
+
+
+def _stop(text: str) -> tuple[date, date]:
+    """--stop FIRST:LAST, a period of 滞納処分の執行停止 (no charge, 地方税法15条の9第1項)."""
+    return _dates(text, "--stop", "執行停止期間")
+
+
+def _deferment(text: str) -> Deferment:
+    """--deferment FIRST:LAST[:GROUND]; exempt or reduced by the ground (15条の9第1項)."""
+    parts = text.split(":")
+    if len(parts) == 3:
+        dates, ground = ":".join(parts[:2]), parts[2]
+        if ground not in CALCULATOR_GROUNDS:
+            names = "、".join(CALCULATOR_GROUNDS)
+            raise CommandError(f"--deferment の理由 {ground!r} は使えません（{names} のいずれか）: {text!r}")
+        exempt = late_charge_exempt(*CALCULATOR_GROUNDS[ground])
+    elif len(parts) == 2:
+        dates, exempt = text, False
+    else:
+        raise CommandError(f"--deferment は YYYY-MM-DD:YYYY-MM-DD[:理由] の形式で指定してください: {text!r}")
+    first, last = _dates(dates, "--deferment", "猶予期間")
+    return Deferment(first, last, exempt)
 
 
 class Command(BaseCommand):
@@ -43,7 +66,13 @@ class Command(BaseCommand):
         lc.add_argument("--paid", type=date.fromisoformat, required=True, help="完納日")
         lc.add_argument("--payment", type=_payment, action="append", default=[], help="一部納付 YYYY-MM-DD:円（複数可）")
         lc.add_argument("--designated-deadline", type=date.fromisoformat, help="督促状の指定期限（指定期限から計算する債権）")
-        lc.add_argument("--deferment", type=_period, action="append", default=[], help="猶予期間 YYYY-MM-DD:YYYY-MM-DD（複数可）")
+        lc.add_argument(
+            "--deferment", type=_deferment, action="append", default=[],
+            help="猶予期間 YYYY-MM-DD:YYYY-MM-DD[:理由]（複数可）。理由 disaster・illness・similar は延滞金を免除、"
+                 "business・loss・similar_business・late_assessment・realisation と理由なしは猶予特例割合（地方税法15条の9第1項）",
+        )
+        lc.add_argument("--stop", type=_stop, action="append", default=[],
+                        help="滞納処分の執行停止の期間 YYYY-MM-DD:YYYY-MM-DD（複数可）。延滞金を免除（地方税法15条の9第1項）")
         lc.add_argument("--json", action="store_true")
         dl = sub.add_parser("deadlines", help="納期限・督促期限・指定期限・差押可能日")
         dl.add_argument("--due", type=date.fromisoformat, required=True)
@@ -70,7 +99,7 @@ class Command(BaseCommand):
         due = statutory_due(o["due"])
         try:
             c = receivable_late_charge(r, principal=o["principal"], due=due, paid=o["paid"], payments=o["payment"],
-                                       designated_deadline=o["designated_deadline"], deferments=o["deferment"])
+                                       designated_deadline=o["designated_deadline"], deferments=o["deferment"], stops=o["stop"])
         except (MissingRate, ValueError) as e:
             raise CommandError(str(e)) from e
         if o["json"]:
@@ -78,12 +107,13 @@ class Command(BaseCommand):
                 "receivable": r.code, "principal": o["principal"], "due": due.isoformat(), "paid": o["paid"].isoformat(),
                 "late_charge": c.amount,
                 "segments": [{"start": s.start.isoformat(), "end": s.end.isoformat(), "days": s.days, "rate": str(s.rate),
-                              "base": s.base, "yen": s.yen} for s in c.segments],
+                              "base": s.base, "yen": s.yen, "reason": s.reason} for s in c.segments],
             }, ensure_ascii=False))
             return
         self.stdout.write(f"{r.name} 本税 {o['principal']:,}円 納期限 {wareki(due)} 完納 {wareki(o['paid'])}")
         for s in c.segments:
-            self.stdout.write(f"  {s.start}〜{s.end} {s.days:>4}日 年{s.rate}% 基礎 {s.base:,}円 → {s.yen:,}円")
+            note = f"（{s.reason_label}）" if s.reason else ""
+            self.stdout.write(f"  {s.start}〜{s.end} {s.days:>4}日 年{s.rate}% 基礎 {s.base:,}円 → {s.yen:,}円{note}")
         self.stdout.write(f"延滞金 {c.amount:,}円（端数処理前 {c.raw_total:,}円）")
 
     def _deadlines(self, r, o):

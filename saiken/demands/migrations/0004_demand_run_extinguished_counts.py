@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('demands', '0002_demand_summary'),
+        ('demands', '0003_delivery_events'),
     ]
 
     operations = [
