@@ -26,6 +26,7 @@ from saiken.core.era import wareki
 from saiken.demands.delivery_state import delivery_of, seizure_from_of
 from saiken.demands.models import Demand, DeliveryEvent, DeliveryKind, ReturnReason
 from saiken.ledger.errors import LedgerError
+from saiken.prescription import collectability
 from saiken.prescription.models import PrescriptionStatus
 from saiken.prescription.projection import refresh_instalments
 from saiken.staff import access
@@ -125,6 +126,7 @@ def record_resend(demand: Demand | int, *, sent_on: date, address: str, postal_c
     returned = _last(events, DeliveryKind.RETURNED)
     if sent_on < returned.on:
         raise DeliveryError(f"返戻日（{wareki(returned.on)}）より前の再送付日です。", "sent_on")
+    collectability.require(_instalments(demand), sent_on, act="督促状の再送付", error=DeliveryError, field_name="sent_on")
     event = DeliveryEvent.objects.create(demand=demand, kind=DeliveryKind.RESENT, on=sent_on, address=address[:200],
                                          postal_code=postal_code.strip()[:8], note=note[:300], created_by=_user(user))
     return _finish(demand, event, user, today, f"再送付（{wareki(sent_on)}、{address}）")
@@ -146,6 +148,7 @@ def record_publication(demand: Demand | int, *, posted_on: date, note: str = "",
     returned = _last(events, DeliveryKind.RETURNED)
     if posted_on < returned.on:
         raise DeliveryError(f"返戻日（{wareki(returned.on)}）より前の掲示開始日です。", "posted_on")
+    collectability.require(_instalments(demand), posted_on, act="公示送達", error=DeliveryError, field_name="posted_on")
     effective = law.publication_effective_on(posted_on, public=demand.receivable.legal_class != LegalClass.PRIVATE)
     event = DeliveryEvent.objects.create(demand=demand, kind=DeliveryKind.PUBLISHED, on=posted_on, effective_on=effective, note=note[:300],
                                          created_by=_user(user))
@@ -167,6 +170,13 @@ def record_delivery(demand: Demand | int, *, delivered_on: date, note: str = "",
         raise DeliveryError(f"公示送達の効力が{wareki(d.delivered_on)}に生じています。", "delivered_on")
     event = DeliveryEvent.objects.create(demand=demand, kind=DeliveryKind.DELIVERED, on=delivered_on, note=note[:300], created_by=_user(user))
     return _finish(demand, event, user, today, f"送達確認（{wareki(delivered_on)}）")
+
+
+def _instalments(demand: Demand) -> list:
+    """The notice's instalments: a returned 督促 never took effect, so the claim
+    may have been extinguished meanwhile, and then it is not sent again (see
+    saiken.prescription.collectability)."""
+    return [line.instalment for line in demand.lines.select_related("instalment__receivable").order_by("instalment_id")]
 
 
 def _user(user):

@@ -393,3 +393,39 @@ def test_the_seizure_notice_of_an_old_unlawful_seizure_is_not_printed(client, ta
     DispositionLine.objects.create(disposition=ok, instalment=nhi[1], principal=18_000, late_charge=0, fee=0)
     r = client.get(reverse("disposition_pdf", args=[taro.pk, ok.pk]), {"doc": "notice"})
     assert r["Content-Type"] == "application/pdf"
+
+
+# --- a returned 督促 sent again ---------------------------------------------------------------
+
+
+@pytest.fixture
+def returned(nhi, clerk):
+    """taro's 第2期 notice came back (宛所不明) on 2024-11-20: it never renewed, so the claim
+    completed on 2026-11-05, two years from the day after its due date."""
+    from saiken.demands import delivery
+
+    demand = DemandLine.objects.get(instalment=nhi[1]).demand
+    delivery.record_return(demand, returned_on=date(2024, 11, 20), reason="unknown_address", user=clerk, today=TODAY)
+    return demand
+
+
+def test_a_returned_notice_is_not_sent_again_for_an_extinguished_claim(returned, nhi, clerk):
+    from saiken.demands import delivery
+    from saiken.demands.models import DeliveryEvent
+
+    refused = "令和8年11月5日に時効が完成し、援用を要せず消滅しています（地方自治法236条1項・2項）"
+    with pytest.raises(delivery.DeliveryError, match=f"{refused}。消滅した債権に督促状の再送付はできません"):
+        delivery.record_resend(returned, sent_on=TODAY, address="新潟市中央区西堀通1", user=clerk, today=TODAY)
+    with pytest.raises(delivery.DeliveryError, match="消滅した債権に公示送達はできません"):
+        delivery.record_publication(returned, posted_on=TODAY, user=clerk, today=TODAY)
+    assert list(DeliveryEvent.objects.values_list("kind", flat=True)) == ["returned"]
+    # sent again while the claim still existed, it goes ahead
+    delivery.record_resend(returned, sent_on=date(2026, 11, 5), address="新潟市中央区西堀通1", user=clerk, today=TODAY)
+
+
+def test_nor_through_its_screen(client, returned, clerk):
+    from saiken.demands.models import DeliveryEvent
+
+    r = post(client, clerk, "demand_delivery", [returned.pk], {"step": "resend", "on": TODAY.isoformat(), "address": "新潟市中央区西堀通1"})
+    assert "消滅した債権に督促状の再送付はできません" in r.content.decode()
+    assert list(DeliveryEvent.objects.values_list("kind", flat=True)) == ["returned"]
