@@ -182,3 +182,27 @@ def test_private_claims_are_charged_to_the_yen_by_default():
 
 def test_no_late_charge_for_a_receivable_without_one():
     assert calc("late-charge", "--receivable", "welfare_repayment", "--principal", "100000", "--due", "2025-03-31", "--paid", "2026-03-31")["late_charge"] == 0
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--deferment", "2025-06-10:2025-06-20:bogus", "--deferment の理由 'bogus' は使えません"),
+        ("--stop", "2025-06-10:2025-06-01", "執行停止期間の終了日が開始日より前です"),
+        ("--payment", "2025-06-10", "--payment は YYYY-MM-DD:円 の形式で指定してください"),
+    ],
+)
+def test_a_bad_option_on_the_real_command_line_is_a_usage_error_not_a_traceback(tmp_path, option, value, message):
+    """Options are parsed before the command runs, outside Django's CommandError handling."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    saiken = Path(sys.executable).with_name("saiken")
+    env = {**os.environ, "SAIKEN_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    args = [str(saiken), "calc", "late-charge", "--receivable", "city_tax", "--principal", "102000",
+            "--due", "2025-04-30", "--paid", "2025-07-31", option, value]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr

@@ -318,8 +318,8 @@ def test_the_debtor_page_costs_the_same_queries_for_1_or_20_instalments(client, 
     # charges fixed, 指定期限, deferments; store payments awaiting confirmation and failed debits;
     # the staff profile, the receivables the user may see, those hidden, the audit row; 名寄せ links;
     # store payments awaiting confirmation and failed debits are two queries (one partial index each);
-    # whether each owed instalment is still collectable: receivables, instalments, relief (none may be
-    # prescribed yet here, so no projection).
+    # whether each owed instalment is still collectable: receivables, relief (the instalments are the
+    # page's own; none may be prescribed yet here, so no projection).
     with django_assert_max_num_queries(21):
         client.get(url)
 

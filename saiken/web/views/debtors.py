@@ -30,7 +30,7 @@ from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
 from saiken.payments.models import ReceivedPayment
-from saiken.prescription.collectability import collectability
+from saiken.prescription.collectability import decide_rows
 from saiken.staff import access
 
 PAGE_SIZE = 50
@@ -218,7 +218,9 @@ def debtor(request, pk: int):
         for r in ReceivedPayment.objects.filter(instalment_id__in=ids, status=status).order_by("paid_on", "id"):
             pending[r.instalment_id].append(r)
     # 時効完成・消滅: one batch for the page (only instalments with something owed are looked at).
-    collect = collectability([i.id for i in instalments if i.principal_due or i.late_charge_due or i.fee_due], as_of)
+    collect = decide_rows(
+        [(i.id, i.receivable_id, i.due_date, i.total_due) for i in instalments if i.total_due], as_of
+    )
     for i in instalments:
         i.collect = collect.get(i.id)
         i.accrued = accrued.get(i.id)

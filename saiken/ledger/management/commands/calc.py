@@ -1,6 +1,7 @@
 """`saiken calc late-charge …` and `saiken calc deadlines …`: the counter's calculator."""
 
 import json
+from argparse import ArgumentTypeError
 from dataclasses import asdict
 from datetime import date
 
@@ -14,21 +15,26 @@ from saiken.core.late_charge import Deferment, MissingRate
 from saiken.core.relief import CALCULATOR_GROUNDS, late_charge_exempt
 
 
+# Options are parsed before the command runs: a bad value raises ArgumentTypeError, which
+# argparse reports as "argument --x: message" (a usage error on the command line, a
+# CommandError under call_command), never a traceback.
+
+
 def _payment(text: str) -> tuple[date, int]:
     try:
         d, yen = text.split(":")
         return date.fromisoformat(d), int(yen)
     except ValueError as e:
-        raise CommandError(f"--payment は YYYY-MM-DD:円 の形式で指定してください: {text!r}") from e
+        raise ArgumentTypeError(f"--payment は YYYY-MM-DD:円 の形式で指定してください: {text!r}") from e
 
 
 def _dates(text: str, option: str, what: str) -> tuple[date, date]:
     try:
         first, last = (date.fromisoformat(t) for t in text.split(":"))
     except ValueError as e:
-        raise CommandError(f"{option} は YYYY-MM-DD:YYYY-MM-DD の形式で指定してください: {text!r}") from e
+        raise ArgumentTypeError(f"{option} は YYYY-MM-DD:YYYY-MM-DD の形式で指定してください: {text!r}") from e
     if last < first:
-        raise CommandError(f"{what}の終了日が開始日より前です: {text!r}")
+        raise ArgumentTypeError(f"{what}の終了日が開始日より前です: {text!r}")
     return first, last
 
 
@@ -44,12 +50,12 @@ def _deferment(text: str) -> Deferment:
         dates, ground = ":".join(parts[:2]), parts[2]
         if ground not in CALCULATOR_GROUNDS:
             names = "、".join(CALCULATOR_GROUNDS)
-            raise CommandError(f"--deferment の理由 {ground!r} は使えません（{names} のいずれか）: {text!r}")
+            raise ArgumentTypeError(f"--deferment の理由 {ground!r} は使えません（{names} のいずれか）: {text!r}")
         exempt = late_charge_exempt(*CALCULATOR_GROUNDS[ground])
     elif len(parts) == 2:
         dates, exempt = text, False
     else:
-        raise CommandError(f"--deferment は YYYY-MM-DD:YYYY-MM-DD[:理由] の形式で指定してください: {text!r}")
+        raise ArgumentTypeError(f"--deferment は YYYY-MM-DD:YYYY-MM-DD[:理由] の形式で指定してください: {text!r}")
     first, last = _dates(dates, "--deferment", "猶予期間")
     return Deferment(first, last, exempt)
 
