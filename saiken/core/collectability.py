@@ -94,6 +94,14 @@ class Collectability:
     def by_prescription(self) -> bool:
         return self.reason in (Reason.PRESCRIPTION, Reason.INVOKED)
 
+    def badge(self) -> str:
+        """The word a narrow status column shows (the date and reason go beside it)."""
+        if self.status is Status.COLLECTABLE:
+            return ""
+        if self.status is Status.PRESCRIBED_NOT_INVOKED:
+            return "時効期間満了"
+        return "時効完成" if self.by_prescription else "消滅"
+
     def label(self) -> str:
         """What a list shows instead of 未納: 時効完成（令和8年11月15日）."""
         if self.status is Status.COLLECTABLE:

@@ -347,6 +347,9 @@ def test_the_debtor_page_shows_time_barred_not_unpaid(client, taro, nhi, clerk):
     html = client.get(reverse("debtor", args=[taro.pk])).content.decode()
     assert "時効完成（令和8年11月15日）" in html and "時効完成（令和8年9月30日）" in html
     assert '<span class="status">未納' not in html
+    # the narrow status column says 時効完成; its date and the statute sit beside it
+    assert html.count('<span class="status"><span class="late extinguished" title="時効完成（令和8年') == 2
+    assert ">時効完成</span></span>" in html
     # the clerk may look at an earlier day: then it was still owed
     html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-11-15"}).content.decode()
     assert "時効完成（令和8年11月15日）" not in html and "時効完成（令和8年9月30日）" in html
