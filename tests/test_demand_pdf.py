@@ -135,6 +135,12 @@ def test_what_is_printed(two):
     assert "延滞金" in taro and "新潟市役所 納税課窓口" in taro
 
 
+def test_a_department_without_a_phone_number_prints_no_empty_phone_line():
+    _, pdf = render([notice("2026-0000009", "山田　太郎", [city_tax(1, 11_019)], department_phone="")])
+    text = pdf.pages[0].extract_text()
+    assert "財務部納税課" in text and "電話" not in text
+
+
 def test_the_barcode_digits_are_printed_under_the_symbol(two):
     _, pdf = two
     assert TARO.barcode in digits_only(pdf.pages[0].extract_text())

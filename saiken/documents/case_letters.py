@@ -166,7 +166,8 @@ def issuer_block(p: _Page, i: Issuer, issued_on: date, number: str) -> None:
     p.text(RIGHT, 28 * mm, f"文書番号　{number}", 9, align="right")
     p.text(RIGHT, 39 * mm, i.issuer_title, 13, align="right")
     p.text(RIGHT, 47 * mm, f"（担当）{i.city_name}　{i.department_name}", 9, align="right", max_w=75 * mm)
-    p.text(RIGHT, 52 * mm, f"電話　{i.department_phone}", 9, align="right")
+    if i.department_phone.strip():  # no "電話" with nothing after it
+        p.text(RIGHT, 52 * mm, f"電話　{i.department_phone}", 9, align="right")
 
 
 def fold_marks(p: _Page) -> None:

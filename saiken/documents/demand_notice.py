@@ -318,7 +318,8 @@ def _issuer_block(p: _Page, n: DemandNotice) -> None:
     p.text(RIGHT, 28 * mm, f"通知番号　{n.number}", 9, align="right")
     p.text(RIGHT, 39 * mm, n.issuer_title, 13, align="right")
     p.text(RIGHT, 47 * mm, f"（担当）{n.city_name}　{n.department_name}", 9, align="right", max_w=75 * mm)
-    p.text(RIGHT, 52 * mm, f"電話　{n.department_phone}", 9, align="right")
+    if n.department_phone.strip():  # no "電話" with nothing after it
+        p.text(RIGHT, 52 * mm, f"電話　{n.department_phone}", 9, align="right")
 
 
 def _fold_marks(p: _Page) -> None:
