@@ -560,3 +560,27 @@ def deferral_portions(
                 portions.append((payments[-1][0], owed))
         out[iid] = portions
     return out
+
+
+def component_portions(
+    portions: Iterable[tuple[date, int]], parts: Iterable[tuple[str, int]]
+) -> dict[str, list[tuple[date, int]]]:
+    """An instalment's portions (new due date, yen) split by component: the portions are
+    paid in date order, and each payment meets the components in the receivable's
+    allocation order — `parts` is (component, yen at the agreement) in that order
+    (principal first for public claims; costs, interest, principal for private ones,
+    民法489条). Principal 60, late charge 10 and portions (4/30, 40), (5/31, 30),
+    interest first: late charge [(4/30, 10)], principal [(4/30, 30), (5/31, 30)]."""
+    queue = [(c, a) for c, a in parts if a > 0]
+    out: dict[str, list[tuple[date, int]]] = {c: [] for c, _ in parts}
+    n = 0
+    for day, amount in sorted(portions):
+        while amount > 0 and n < len(queue):
+            component, left = queue[n]
+            take = min(amount, left)
+            out[component].append((day, take))
+            amount -= take
+            queue[n] = (component, left - take)
+            if left == take:
+                n += 1
+    return out

@@ -100,12 +100,17 @@ class DeferralEffect:
 
     start: date  # the day it took effect (the agreement: an acknowledgement, 民法152条)
     last: date | None  # its last day in force (None: no end); core.relief.in_force
-    balance: int  # the instalment's balance at the agreement (principal, late charge, fee)
-    principal: int  # of which principal
+    principal: int  # what the instalment owed at the agreement, by component
+    late_charge: int
+    fee: int
     # The instalment's share of the schedule, [(new due date, yen)] summing to `balance`
     # (core.relief.deferral_portions), with the dates after `last` brought to `last`:
     # once the 特約 has ended or been revoked, what is left of it is due at once.
     portions: tuple[tuple[date, int], ...]
+
+    @property
+    def balance(self) -> int:
+        return self.principal + self.late_charge + self.fee
 
 
 def deferrals(instalment_ids: Iterable[int]) -> dict[int, list[DeferralEffect]]:
@@ -147,7 +152,7 @@ def deferrals(instalment_ids: Iterable[int]) -> dict[int, list[DeferralEffect]]:
                 if iid not in wanted:
                     continue
                 moved = tuple((d if last is None or d <= last else last, a) for d, a in portions[iid])
-                out[iid].append(DeferralEffect(start, last, p + lc + f, p, moved))
+                out[iid].append(DeferralEffect(start, last, p, lc, f, moved))
     return {iid: sorted(found, key=lambda e: e.start) for iid, found in out.items()}
 
 

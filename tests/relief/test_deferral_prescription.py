@@ -44,8 +44,8 @@ def cast(taro, club, clerk, manager):
 def test_the_schedule_is_shared_oldest_first(cast):
     a, b, _ = cast
     assert deferrals([a.pk, b.pk]) == {
-        a.pk: [DeferralEffect(AGREED, date(2025, 3, 31), 30_000, 30_000, ((date(2023, 4, 30), 30_000),))],
-        b.pk: [DeferralEffect(AGREED, date(2025, 3, 31), 50_000, 50_000,
+        a.pk: [DeferralEffect(AGREED, date(2025, 3, 31), 30_000, 0, 0, ((date(2023, 4, 30), 30_000),))],
+        b.pk: [DeferralEffect(AGREED, date(2025, 3, 31), 50_000, 0, 0,
                               ((date(2023, 4, 30), 10_000), (date(2025, 3, 31), 40_000)))],
     }
     # asked for one instalment only, the other lines still shape its portions
