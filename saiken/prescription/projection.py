@@ -29,6 +29,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -42,6 +43,9 @@ from saiken.demands.delivery_state import deliveries
 from saiken.demands.models import DemandLine
 from saiken.ledger.models import Entry, Instalment
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
+
+if TYPE_CHECKING:
+    from saiken.relief.effects import DeferralEffect
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +193,7 @@ def _project(
     }
 
 
-def new_due(d, owed_now: int, deferral: str) -> date:
+def new_due(d: DeferralEffect, owed_now: int, deferral: str) -> date:
     """The due date a 履行延期の特約 `d` (saiken.relief.effects.DeferralEffect) gives an
     instalment that owes `owed_now` yen, for prescription (民法166条1項).
 

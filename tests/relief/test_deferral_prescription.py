@@ -100,3 +100,15 @@ def test_a_proposed_agreement_changes_nothing(taro, club, clerk):
     propose(clerk, taro, "performance_deferral", [a], "favourable", AGREED, schedule=[(date(2024, 3, 31), 30_000)])
     assert deferrals([a.pk]) == {}
     assert project_instalments([a.pk], date(2024, 1, 1))[a.pk].runs_from == date(2022, 8, 2)  # due Sunday 7/31, rolled to 8/1
+
+
+def test_the_cache_warns_on_the_first_portion_and_the_write_off_waits_for_the_last(cast):
+    from saiken.prescription.models import PrescriptionStatus
+    from saiken.prescription.projection import refresh_instalments
+    from saiken.prescription.warnings import extinguished_by_prescription
+
+    _, b, _ = cast
+    refresh_instalments([b.pk], date(2024, 1, 1))
+    assert PrescriptionStatus.objects.get(instalment=b).completes_on == date(2028, 4, 30)
+    assert [row for row in extinguished_by_prescription(date(2028, 5, 1)) if row[0] == b.pk] == []
+    assert [row for row in extinguished_by_prescription(date(2030, 4, 1)) if row[0] == b.pk] == [(b.pk, "prescription", date(2030, 4, 1))]
