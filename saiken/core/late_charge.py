@@ -114,10 +114,12 @@ class Rule:
 STOP = "stop"  # 滞納処分の執行停止: no charge (地方税法15条の9第1項)
 EXEMPT_DEFERMENT = "exempt_deferment"  # 徴収猶予 under 15条1項1号・2号 (5号 like them): no charge
 REDUCED_DEFERMENT = "reduced_deferment"  # other 猶予: the reduced rate (附則3条の2第2項)
+DEFERRAL = "deferral"  # 履行延期の特約: the principal not yet due under it is out of the base
 SEGMENT_REASONS: dict[str, str] = {
     STOP: "執行停止期間（免除）",
     EXEMPT_DEFERMENT: "徴収猶予期間（免除）",
     REDUCED_DEFERMENT: "猶予期間（猶予特例割合）",
+    DEFERRAL: "履行延期の特約（履行期限未到来の額を除く）",
 }
 
 
@@ -254,7 +256,7 @@ def late_charge(
     segments: list[Segment] = []
     for seg_start, seg_end in _cut_points(start, paid, edges):
         base = _base(principal, payments, seg_start, rule, deferrals)
-        reason = _relief_on(seg_start, deferments, stops)
+        reason = _relief_on(seg_start, deferments, stops) or (DEFERRAL if _deferred(deferrals, seg_start) else "")
         if reason in (STOP, EXEMPT_DEFERMENT):
             segments.append(_segment(seg_start, seg_end, 0, base, reason))
             continue
@@ -347,7 +349,10 @@ def delay_damages(
     edges = {d for d, _ in payments} | set(rate_periods.changes() if rate_periods else ())
     edges |= {e for d in deferrals for e in d.edges()}
     segments = [
-        _segment(s, e, rate_bp if rate_periods is None else rate_periods.at(s), _base(principal, payments, s, rule, deferrals))
+        _segment(
+            s, e, rate_bp if rate_periods is None else rate_periods.at(s), _base(principal, payments, s, rule, deferrals),
+            DEFERRAL if _deferred(deferrals, s) else "",
+        )
         for s, e in _cut_points(start, paid, edges)
     ]
     return _total(segments, rule)

@@ -28,6 +28,8 @@ def test_ordinance_charge_stops_on_the_portions_not_yet_due_and_resumes_on_a_lat
         (date(2023, 12, 1), date(2023, 12, 15), 50_000, 870, 178),  # late: from the day after 11/30
     ]
     assert got.amount == 4_000
+    assert [s.reason for s in got.segments] == ["", "", "deferral", "deferral", ""]
+    assert got.segments[2].reason_label == "履行延期の特約（履行期限未到来の額を除く）"
     # Without the agreement: 10/1–10/31 on 100,000 and 11/1–12/15 on 50,000 as well.
     assert charge(paid=date(2023, 12, 15), payments=[(date(2023, 10, 31), 50_000)]).amount == 5_100
 
