@@ -112,3 +112,15 @@ def test_the_cache_warns_on_the_first_portion_and_the_write_off_waits_for_the_la
     assert PrescriptionStatus.objects.get(instalment=b).completes_on == date(2028, 4, 30)
     assert [row for row in extinguished_by_prescription(date(2028, 5, 1)) if row[0] == b.pk] == []
     assert [row for row in extinguished_by_prescription(date(2030, 4, 1)) if row[0] == b.pk] == [(b.pk, "prescription", date(2030, 4, 1))]
+
+
+def test_no_demand_while_the_agreement_is_in_force(taro, club, clerk, manager):
+    """A 督促 asks for what is due: not for an instalment whose 特約 has made it due later
+    (the next run after the 特約 ends picks up what is left)."""
+    from saiken.demands.actions import issue_demands
+
+    a = assess(taro, club, 30_000, fy=2022, no=1, due=date(2022, 7, 29))
+    granted(clerk, manager, taro, "performance_deferral", [a], "favourable", date(2022, 8, 1),
+            schedule=[(date(2022, 9, 30), 15_000), (date(2022, 10, 31), 15_000)])
+    assert issue_demands(as_of=date(2022, 8, 10)).demands == 0
+    assert issue_demands(as_of=date(2022, 11, 1)).demands == 1
