@@ -9,6 +9,7 @@ from saiken.core.deadlines import Deadlines, deadlines
 from saiken.core.late_charge import (
     STATUTORY_RATES,
     Deferment,
+    Deferral,
     LateCharge,
     RateTable,
     Rule,
@@ -56,10 +57,12 @@ def receivable_late_charge(
     deferments: Iterable[Deferment | tuple[date, date]] = (),
     stops: Iterable[tuple[date, date]] = (),
     rates: RateTable | None = None,
+    deferrals: Iterable[Deferral] = (),
 ) -> LateCharge:
     """The late charge of a receivable's instalment by its own kind of charge:
     延滞金 under the tax-model table (with the 猶予 and 執行停止 of 地方税法15条の9),
-    or 遅延損害金 / 違約金 at the contract, order or statutory rate."""
+    or 遅延損害金 / 違約金 at the contract, order or statutory rate; either without the
+    principal a 履行延期の特約 has not yet made due (`deferrals`, 施行令171条の6)."""
     kind = r.late_charge_kind
     if kind == LateChargeKind.NONE:
         return LateCharge(0)
@@ -67,9 +70,10 @@ def receivable_late_charge(
     if kind in (LateChargeKind.TAX, LateChargeKind.ORDINANCE):
         return late_charge(
             principal=principal, due=due, paid=paid, rates=rates or rate_table(), rule=rule, payments=payments,
-            designated_deadline=designated_deadline, deferments=deferments, stops=stops,
+            designated_deadline=designated_deadline, deferments=deferments, stops=stops, deferrals=deferrals,
         )
-    common = {"principal": principal, "due": due, "paid": paid, "rule": rule, "payments": payments, "designated_deadline": designated_deadline}
+    common = {"principal": principal, "due": due, "paid": paid, "rule": rule, "payments": payments, "designated_deadline": designated_deadline,
+              "deferrals": deferrals}
     if kind == LateChargeKind.CONTRACT:
         periods = _rate_periods(r.contract_rate_periods)
         if periods is not None:

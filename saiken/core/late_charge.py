@@ -22,6 +22,14 @@ with 附則3条の2 for the rates), which ordinances copy for other public claim
   of a 換価の猶予 (15条の5; 15条の6 (verify)), which 附則3条の2第2項 turns into the year's
   reduced rate (猶予特例割合) while that rate is under 7.3% (`Deferment()`).
 
+- 履行延期の特約 (地方自治法施行令171条の6; `Deferral`, for both kinds of charge):
+  the agreement gives the amounts it covers new due dates, and nothing accrues on an
+  amount before it is due (民法412条1項); made after the due date, the 延滞金 or
+  損害賠償金 already accrued is still collected (171条の6第2項 (verify)). From the
+  agreement on, the base is the principal still owed less the principal of the
+  portions not yet due that day; a portion paid late is charged from the day after
+  its new due date.
+
 Rates arrive as data (a `RateTable`), in basis points per year: 2.8% = 280.
 
 Private claims owe 遅延損害金 instead (`delay_damages`): simple interest at the
@@ -106,10 +114,12 @@ class Rule:
 STOP = "stop"  # 滞納処分の執行停止: no charge (地方税法15条の9第1項)
 EXEMPT_DEFERMENT = "exempt_deferment"  # 徴収猶予 under 15条1項1号・2号 (5号 like them): no charge
 REDUCED_DEFERMENT = "reduced_deferment"  # other 猶予: the reduced rate (附則3条の2第2項)
+DEFERRAL = "deferral"  # 履行延期の特約: the principal not yet due under it is out of the base
 SEGMENT_REASONS: dict[str, str] = {
     STOP: "執行停止期間（免除）",
     EXEMPT_DEFERMENT: "徴収猶予期間（免除）",
     REDUCED_DEFERMENT: "猶予期間（猶予特例割合）",
+    DEFERRAL: "履行延期の特約（履行期限未到来の額を除く）",
 }
 
 
@@ -151,6 +161,36 @@ class Deferment:
     exempt: bool = False
 
 
+@dataclass(frozen=True)
+class Deferral:
+    """履行延期の特約 (地方自治法施行令171条の6) as the charge sees it: from `start` (the
+    day it took effect) the principal of each of `portions` (new due date, yen) is not
+    due until the end of its date, so it carries no charge through that day. Payments
+    since the agreement pay the portions in date order, so the base on a day is the
+    principal still owed less the principal of the portions not yet due (never below
+    0). What accrued before `start` is kept (171条の6第2項 (verify)). A later 特約 on the
+    same instalment replaces an earlier one from its own start."""
+
+    start: date
+    portions: tuple[tuple[date, int], ...] = ()
+
+    def not_yet_due(self, day: date) -> int:
+        """Principal of the portions not yet due on `day` (0 before the agreement)."""
+        if day < self.start:
+            return 0
+        return sum(a for d, a in self.portions if d >= day)
+
+    def edges(self) -> set[date]:
+        """Segments end the day before the agreement and on each new due date."""
+        return {self.start - timedelta(days=1), *(d for d, _ in self.portions)}
+
+
+def _deferred(deferrals: Sequence[Deferral], day: date) -> int:
+    """Principal not yet due on `day` under the latest 特約 begun by then."""
+    begun = [d for d in deferrals if d.start <= day]
+    return max(begun, key=lambda d: d.start).not_yet_due(day) if begun else 0
+
+
 def add_months(d: date, months: int) -> date:
     """The same day `months` later, clipped to the month's end (8/31 + 1 → 9/30).
 
@@ -188,6 +228,7 @@ def late_charge(
     designated_deadline: date | None = None,
     deferments: Iterable[Deferment | tuple[date, date]] = (),
     stops: Iterable[tuple[date, date]] = (),
+    deferrals: Iterable[Deferral] = (),
 ) -> LateCharge:
     """The late charge on `principal` due on `due` (already rolled), fully paid on `paid`.
 
@@ -196,7 +237,8 @@ def late_charge(
     which are charged at the reduced rate. `stops` are (first day, last day) periods of
     滞納処分の執行停止, which carry no charge (地方税法15条の9第1項); an ongoing stop is
     passed as running through `paid`. Exempt days appear as segments of 0円 with
-    their reason, so that a notice can show them.
+    their reason, so that a notice can show them. `deferrals`: 履行延期の特約 (`Deferral`),
+    which take the principal not yet due under them out of the base.
     """
     start = _first_day(principal, due, rule, designated_deadline)
     if paid < start:
@@ -207,12 +249,14 @@ def late_charge(
         (d if isinstance(d, Deferment) else Deferment(*d) for d in deferments), key=lambda d: (d.first, d.last, d.exempt)
     )
     stops = sorted(stops)
+    deferrals = tuple(deferrals)
     edges = {window_end, *_year_ends(start, paid), *(d for d, _ in payments)}
     edges |= _edges([(d.first, d.last) for d in deferments]) | _edges(stops)
+    edges |= {e for d in deferrals for e in d.edges()}
     segments: list[Segment] = []
     for seg_start, seg_end in _cut_points(start, paid, edges):
-        base = _base(principal, payments, seg_start, rule)
-        reason = _relief_on(seg_start, deferments, stops)
+        base = _base(principal, payments, seg_start, rule, deferrals)
+        reason = _relief_on(seg_start, deferments, stops) or (DEFERRAL if _deferred(deferrals, seg_start) else "")
         if reason in (STOP, EXEMPT_DEFERMENT):
             segments.append(_segment(seg_start, seg_end, 0, base, reason))
             continue
@@ -288,20 +332,27 @@ def delay_damages(
     payments: Iterable[tuple[date, int]] = (),
     designated_deadline: date | None = None,
     rate_periods: RatePeriods | None = None,
+    deferrals: Iterable[Deferral] = (),
 ) -> LateCharge:
     """遅延損害金 (or 違約金) on a private claim: simple interest at `rate_bp` a year
     (365-day year), on the principal outstanding each day, with the receivable's
     thresholds and units. With `rate_periods` instead, each day runs at the rate in
-    force on it, and segments split where the rate changes."""
+    force on it, and segments split where the rate changes. `deferrals`: 履行延期の特約,
+    as for `late_charge`."""
     if (rate_bp is None) == (rate_periods is None):
         raise ValueError("give either rate_bp or rate_periods")
     start = _first_day(principal, due, rule, designated_deadline)
     if paid < start:
         return LateCharge(0)
     payments = sorted(payments)
+    deferrals = tuple(deferrals)
     edges = {d for d, _ in payments} | set(rate_periods.changes() if rate_periods else ())
+    edges |= {e for d in deferrals for e in d.edges()}
     segments = [
-        _segment(s, e, rate_bp if rate_periods is None else rate_periods.at(s), _base(principal, payments, s, rule))
+        _segment(
+            s, e, rate_bp if rate_periods is None else rate_periods.at(s), _base(principal, payments, s, rule, deferrals),
+            DEFERRAL if _deferred(deferrals, s) else "",
+        )
         for s, e in _cut_points(start, paid, edges)
     ]
     return _total(segments, rule)
@@ -323,9 +374,12 @@ def _first_day(principal: int, due: date, rule: Rule, designated_deadline: date 
     return start
 
 
-def _base(principal: int, payments: Sequence[tuple[date, int]], day: date, rule: Rule) -> int:
-    """The base on `day`: principal less payments made before it, under threshold and truncated."""
-    outstanding = principal - sum(a for d, a in payments if d < day)
+def _base(
+    principal: int, payments: Sequence[tuple[date, int]], day: date, rule: Rule, deferrals: Sequence[Deferral] = ()
+) -> int:
+    """The base on `day`: principal less payments made before it, less the principal a
+    履行延期 has not yet made due, under threshold and truncated."""
+    outstanding = principal - sum(a for d, a in payments if d < day) - _deferred(deferrals, day)
     if outstanding <= 0 or outstanding < rule.min_principal:
         return 0
     return outstanding // rule.base_unit * rule.base_unit

@@ -518,3 +518,69 @@ def in_force(
     if last is not None and last < start:
         return None
     return start, last
+
+
+# ---- 履行延期の特約: the schedule as the instalments' new due dates ---------------------
+
+
+def deferral_portions(
+    schedule: Iterable[tuple[date, int]], instalments: Iterable[tuple[int, date, int]]
+) -> dict[int, list[tuple[date, int]]]:
+    """What a 履行延期の特約 (地方自治法施行令171条の6) does to each instalment it covers:
+    its portions [(new due date, yen)], summing to its balance at the agreement.
+
+    `schedule`: the agreed payments (due date, yen); `instalments`: (id, original due
+    date, balance at the agreement). The payments are applied to the instalments
+    oldest first (by original due date, then id), each payment filling the oldest
+    balance left before the next: a payment may close one instalment and start the
+    next, and one instalment may take several payments.
+
+    An approved schedule sums to the balances (see `_schedule`). Were it short, the
+    balance it does not reach falls on its last due date; were it long, the excess
+    covers nothing. An instalment with nothing owed has no portions."""
+    payments = sorted(schedule)
+    out: dict[int, list[tuple[date, int]]] = {}
+    n, left = 0, payments[0][1] if payments else 0
+    for iid, _, balance in sorted(instalments, key=lambda i: (i[1], i[0])):
+        portions: list[tuple[date, int]] = []
+        owed = max(balance, 0)
+        while owed > 0 and n < len(payments):
+            take = min(owed, left)
+            if take:
+                portions.append((payments[n][0], take))
+            owed -= take
+            left -= take
+            if left == 0:
+                n += 1
+                left = payments[n][1] if n < len(payments) else 0
+        if owed > 0 and payments:  # a schedule short of the balances: the rest on its last date
+            if portions and portions[-1][0] == payments[-1][0]:
+                portions[-1] = (portions[-1][0], portions[-1][1] + owed)
+            else:
+                portions.append((payments[-1][0], owed))
+        out[iid] = portions
+    return out
+
+
+def component_portions(
+    portions: Iterable[tuple[date, int]], parts: Iterable[tuple[str, int]]
+) -> dict[str, list[tuple[date, int]]]:
+    """An instalment's portions (new due date, yen) split by component: the portions are
+    paid in date order, and each payment meets the components in the receivable's
+    allocation order — `parts` is (component, yen at the agreement) in that order
+    (principal first for public claims; costs, interest, principal for private ones,
+    民法489条). Principal 60, late charge 10 and portions (4/30, 40), (5/31, 30),
+    interest first: late charge [(4/30, 10)], principal [(4/30, 30), (5/31, 30)]."""
+    queue = [(c, a) for c, a in parts if a > 0]
+    out: dict[str, list[tuple[date, int]]] = {c: [] for c, _ in parts}
+    n = 0
+    for day, amount in sorted(portions):
+        while amount > 0 and n < len(queue):
+            component, left = queue[n]
+            take = min(amount, left)
+            out[component].append((day, take))
+            amount -= take
+            queue[n] = (component, left - take)
+            if left == take:
+                n += 1
+    return out

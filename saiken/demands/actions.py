@@ -23,7 +23,7 @@ from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core.allocation import Component
 from saiken.core.deadlines import deadlines
 from saiken.core.entries import Kind
-from saiken.core.relief import DEFERMENTS
+from saiken.core.relief import DEFERMENTS, ReliefKind
 from saiken.demands import summary
 from saiken.demands.delivery_state import presumed_mail_days, seizure_counts_from_delivery
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
@@ -43,11 +43,12 @@ _LINE_FIELDS = ("demand_id", "instalment_id", "principal", "demand_by", "on_time
 
 def candidates(*, as_of: date, due_on: date | None = None, receivable_ids: Iterable[int] | None = None):
     """Instalments a run on `as_of` would demand: principal unpaid, due date passed, no 督促 yet,
-    and not under a granted 猶予 (徴収猶予・換価の猶予) on that day — a deferment
-    holds off the demand until it ends, when the next run picks the instalment up —
-    nor one a store has reported paid (速報) while its final record is awaited."""
+    and not under a granted 猶予 (徴収猶予・換価の猶予) or 履行延期の特約 (地方自治法施行令
+    171条の6, whose schedule has made it due later) on that day — these hold off the
+    demand until they end, when the next run picks the instalment up — nor one a store
+    has reported paid (速報) while its final record is awaited."""
     deferred = ReliefDecisionLine.objects.filter(
-        decision__status=Status.APPROVED, decision__kind__in=sorted(DEFERMENTS),
+        decision__status=Status.APPROVED, decision__kind__in=sorted({*DEFERMENTS, ReliefKind.PERFORMANCE_DEFERRAL}),
         decision__start_on__lte=as_of, decision__end_on__gte=as_of,
     ).values("instalment_id")
     # Paid at a store and reported in a preliminary record (速報): the money is on its way.

@@ -8,6 +8,10 @@ A late charge is not owed as a number until it is fixed:
   (民法489条): every payment first meets the damages accrued up to its date, so
   each payment assesses what has accrued since the last one.
 
+Approved relief changes the charge: 猶予 and 執行停止 (地方税法15条の9第1項), and a
+履行延期の特約 (地方自治法施行令171条の6), which leaves what had accrued but charges
+nothing on the principal not yet due under its schedule.
+
 Everything is read set-based for many instalments at once (`Context.load`), so a
 file of 200,000 payments costs a few queries per chunk, not one per payment.
 """
@@ -26,7 +30,8 @@ from saiken.catalog.models import LateChargeKind, ReceivableType
 from saiken.catalog.rules import rate_table, receivable_late_charge
 from saiken.core.allocation import Component, parse_order
 from saiken.core.entries import Kind
-from saiken.core.late_charge import Deferment, LateCharge, MissingRate, RateTable
+from saiken.core.late_charge import Deferment, Deferral, LateCharge, MissingRate, RateTable
+from saiken.core.relief import component_portions
 from saiken.ledger.models import Entry, Instalment
 
 _REDUCING = (Kind.PAYMENT.value, Kind.TRANSFER_IN.value)
@@ -60,6 +65,9 @@ class Context:
     # Approved 猶予 and 執行停止 as ("exempt" | "reduced", first day, last day or None while
     # a stop continues), from saiken.relief (地方税法15条の9第1項).
     reliefs: dict[int, list[tuple[str, date, date | None]]] = field(default_factory=dict)
+    # Approved 履行延期の特約 (saiken.relief.effects.DeferralEffect): no charge on the
+    # principal not yet due under them (地方自治法施行令171条の6).
+    deferrals: dict[int, list] = field(default_factory=dict)
     unfixed: set[int] = field(default_factory=set)  # charges not fixed: a rate is missing
 
     @classmethod
@@ -88,6 +96,7 @@ class Context:
             DemandLine.objects.filter(instalment_id__in=ids).values_list("instalment_id", F("demand__designated_deadline"))
         )
         ctx.reliefs = _reliefs(ids)
+        ctx.deferrals = _deferrals(ids)
         return ctx
 
     def accrued(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> LateCharge:
@@ -110,7 +119,20 @@ class Context:
         return receivable_late_charge(
             r, principal=principal, due=due, paid=on, payments=[(d, a) for d, a in payments if d < on],
             designated_deadline=designated, deferments=deferments, stops=stops, rates=self.rates,
+            deferrals=self.principal_deferrals(iid, r),
         )
+
+    def principal_deferrals(self, iid: int, r: ReceivableType) -> list[Deferral]:
+        """The instalment's 履行延期の特約 as the charge takes them: the principal share
+        of each portion, the portions being paid in date order and each payment meeting
+        the components in the receivable's allocation order (principal first for public
+        claims; costs, interest, principal for private ones, 民法489条)."""
+        out = []
+        for d in self.deferrals.get(iid, ()):
+            at_agreement = {Component.PRINCIPAL: d.principal, Component.LATE_CHARGE: d.late_charge, Component.FEE: d.fee}
+            parts = [(c.value, at_agreement[c]) for c in parse_order(r.allocation_order)]
+            out.append(Deferral(d.start, tuple(component_portions(d.portions, parts)[Component.PRINCIPAL.value])))
+        return out
 
     def periods(self, iid: int, on: date) -> tuple[list[Deferment], list[tuple[date, date]]]:
         """The instalment's 猶予 and 執行停止 as a calculation through `on` takes them
@@ -181,6 +203,12 @@ def _reliefs(ids: list[int]) -> dict[int, list[tuple[str, date, date | None]]]:
     from saiken.relief.effects import late_charge_reliefs  # relief reads the ledger; the ledger reads relief's effects
 
     return late_charge_reliefs(ids)
+
+
+def _deferrals(ids: list[int]) -> dict[int, list]:
+    from saiken.relief.effects import deferrals
+
+    return deferrals(ids)
 
 
 def accrued_late_charges(instalments: Iterable[Instalment], on: date) -> dict[int, LateCharge]:

@@ -16,7 +16,7 @@ from saiken import audit
 from saiken.core.era import wareki
 from saiken.ledger.models import Instalment
 from saiken.prescription.models import PROCEDURES, EventKind, PrescriptionEvent, PrescriptionStatus
-from saiken.prescription.projection import arose_on, project_instalments, refresh_instalments
+from saiken.prescription.projection import LATEST, arose_on, project_instalments, refresh_instalments
 
 
 class PrescriptionError(Exception):
@@ -35,7 +35,7 @@ def _lock(instalment: Instalment) -> Instalment:
 
 
 def _check_invocation(instalment: Instalment, on: date) -> None:
-    p = project_instalments([instalment.pk], on)[instalment.pk]
+    p = project_instalments([instalment.pk], on, deferral=LATEST)[instalment.pk]  # invoked: extinguishes
     if not p.needs_invocation:
         raise PrescriptionError(f"{instalment.receivable} は援用を要しない債権です（時効の完成により消滅します）。", "kind")
     if p.invoked_on is not None:

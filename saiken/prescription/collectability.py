@@ -38,7 +38,7 @@ from saiken.catalog.models import ReceivableType
 from saiken.core import collectability as law
 from saiken.core.collectability import COLLECTABLE, Collectability
 from saiken.ledger.models import Instalment
-from saiken.prescription.projection import IDS_PER_QUERY, project_instalments, rule_for
+from saiken.prescription.projection import IDS_PER_QUERY, LATEST, project_instalments, rule_for
 from saiken.relief.effects import extinguished as relief_extinguished
 
 
@@ -64,7 +64,9 @@ def decide_rows(rows: Iterable[tuple[int, int, date, int]], as_of: date) -> dict
     rules = {r.id: rule_for(r) for r in ReceivableType.objects.all()}
     # Only these can be past completion on `as_of` (see the module docstring).
     maybe = [iid for iid, rid, due, _ in owed if as_of > law.earliest_completion(rules[rid], due)]
-    projections = project_instalments(maybe, as_of) if maybe else {}
+    # A 履行延期 split over several payments: its last portion, so no later portion is
+    # extinguished early (see project_instalments).
+    projections = project_instalments(maybe, as_of, deferral=LATEST) if maybe else {}
     # A page asks about its few instalments; a batch asks once about the whole city — the
     # open instalments relief has extinguished are few (the write-off run clears them), so
     # one unfiltered query costs less than thousands of ids sent to the database.

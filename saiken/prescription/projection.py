@@ -16,7 +16,7 @@ accessory claim (each day's damages prescribing apart is not modelled: verify).
 
 Per chunk of instalments: one query each for the instalments, their first 督促
 (DemandLine), the days they were paid or had money transferred in (Entry), the
-recorded events, and the deferments and execution stops (saiken.relief),
+recorded events, and the deferments, execution stops and 履行延期の特約 (saiken.relief),
 whatever the chunk's size. `refresh` rebuilds the
 PrescriptionStatus cache over every open instalment, in keyset chunks, one
 transaction per chunk; it is safe to re-run.
@@ -29,10 +29,11 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 
 from saiken.catalog.models import LegalClass, ReceivableType
@@ -43,9 +44,14 @@ from saiken.demands.models import DemandLine
 from saiken.ledger.models import Entry, Instalment
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
 
+if TYPE_CHECKING:
+    from saiken.relief.effects import DeferralEffect
+
 log = logging.getLogger(__name__)
 
 CHUNK = 5000
+# Which new due date of a 履行延期 split over several payments counts (`project_instalments`).
+EARLIEST, LATEST = "earliest", "latest"
 IDS_PER_QUERY = 900  # explicit id lists fit any SQLite build (999 parameters before 3.32)
 
 # Something still owed on some component: what prescription watches (see the module docstring).
@@ -117,7 +123,7 @@ def _rules() -> dict[int, law.Rule]:
 def _relief(name: str, ids: Sequence[int]) -> dict[int, list[tuple[date, date | None]]]:
     """Periods per instalment from `saiken.relief.effects.<name>`: deferment_periods
     (徴収猶予・換価の猶予, which stop the clock) or execution_stops (執行停止, which
-    do not, but the basis says so).
+    do not, but the basis says so), or deferrals (履行延期の特約, effects.DeferralEffect).
 
     saiken/relief/effects.py is being written alongside this module: until it
     offers the function there are no such periods. Anything else that breaks on
@@ -139,10 +145,16 @@ def _relief(name: str, ids: Sequence[int]) -> dict[int, list[tuple[date, date | 
     return periods(list(ids))
 
 
-def _project(where: Q, related: dict, rules: dict[int, law.Rule], as_of: date) -> dict[int, law.Prescription]:
+def _project(
+    where: Q, related: dict, rules: dict[int, law.Rule], as_of: date, deferral: str = EARLIEST
+) -> dict[int, law.Prescription]:
     """Project the instalments selected by `where`; `related` selects the same ones
-    (or a superset) by `instalment_id` in the other tables."""
-    rows = list(Instalment.objects.filter(where).values_list("id", "receivable_id", "due_date", "arose_on", "assessed_on"))
+    (or a superset) by `instalment_id` in the other tables. `deferral`: which new due
+    date of a 履行延期 split over several payments counts (see `project_instalments`)."""
+    if deferral not in (EARLIEST, LATEST):
+        raise ValueError(f"deferral must be {EARLIEST!r} or {LATEST!r}")
+    rows = list(Instalment.objects.filter(where).annotate(owed=F("principal_due") + F("late_charge_due") + F("fee_due")).values_list(
+        "id", "receivable_id", "due_date", "arose_on", "assessed_on", "owed"))
     if not rows:
         return {}
     events: dict[int, list] = defaultdict(list)
@@ -172,10 +184,35 @@ def _project(where: Q, related: dict, rules: dict[int, law.Rule], as_of: date) -
         events[iid].extend(law.Deferment(s, e) for s, e in periods)
     for iid, periods in _relief("execution_stops", ids).items():
         events[iid].extend(law.ExecutionStop(s, e) for s, e in periods)
+    owed = {r[0]: r[5] for r in rows}
+    for iid, found in _relief("deferrals", ids).items():
+        events[iid].extend(law.Deferral(d.start, new_due(d, owed[iid], deferral)) for d in found)
     return {
         iid: law.project(rules[rid], due=due, arose=arose_on(arose, assessed, due), known=None, events=events.get(iid, ()), as_of=as_of)
-        for iid, rid, due, arose, assessed in rows
+        for iid, rid, due, arose, assessed, _ in rows
     }
+
+
+def new_due(d: DeferralEffect, owed_now: int, deferral: str) -> date:
+    """The due date a 履行延期の特約 `d` (saiken.relief.effects.DeferralEffect) gives an
+    instalment that owes `owed_now` yen, for prescription (民法166条1項).
+
+    The payments made since the agreement (its balance then less what is owed now)
+    pay its portions in date order. EARLIEST: the first portion still unpaid — the
+    prescription of that portion completes first, so the warning list and the cache
+    never miss it (a late charge fixed after the agreement counts as unpaid, which
+    errs early). LATEST: the last portion — nothing is extinguished before the last
+    portion has prescribed. With no portions, the day it took effect."""
+    if not d.portions:
+        return d.start
+    if deferral == LATEST:
+        return max(day for day, _ in d.portions)
+    paid, reached = max(0, d.balance - owed_now), 0
+    for day, amount in sorted(d.portions):
+        reached += amount
+        if reached > paid:
+            return day
+    return max(day for day, _ in d.portions)
 
 
 def arose_on(arose: date | None, assessed: date, due: date) -> date:
@@ -186,14 +223,30 @@ def arose_on(arose: date | None, assessed: date, due: date) -> date:
     return arose or min(assessed, due)
 
 
-def project_instalments(ids: Iterable[int], as_of: date) -> dict[int, law.Prescription]:
-    """Prescription of each instalment in `ids` as of `as_of`, a few queries per 900 ids."""
+def project_instalments(ids: Iterable[int], as_of: date, *, deferral: str = EARLIEST) -> dict[int, law.Prescription]:
+    """Prescription of each instalment in `ids` as of `as_of`, a few queries per 900 ids.
+
+    An instalment under a 履行延期の特約 (地方自治法施行令171条の6) runs from the day
+    after its new due date (`law.Deferral`). When the schedule split it over several
+    payments, each portion has its own due date and, strictly, its own prescription;
+    one projection per instalment cannot hold them all, so `deferral` picks one:
+
+    - EARLIEST (the default; the warning list, the nightly cache, the pages): the
+      first portion still unpaid, whose prescription completes first, so no
+      completion is missed;
+    - LATEST (whatever extinguishes: collectability's `decide`, the write-off's
+      `extinguished_by_prescription`, the invocation check): the last portion, so
+      no later portion is extinguished early.
+
+    Known limitation: an instalment whose first portions have prescribed while later
+    ones have not is warned about, but neither refused nor written off in part.
+    """
     ids = sorted(set(ids))
     rules = _rules()
     out: dict[int, law.Prescription] = {}
     for i in range(0, len(ids), IDS_PER_QUERY):
         part = ids[i : i + IDS_PER_QUERY]
-        out.update(_project(Q(id__in=part), {"instalment_id__in": part}, rules, as_of))
+        out.update(_project(Q(id__in=part), {"instalment_id__in": part}, rules, as_of, deferral))
     return out
 
 

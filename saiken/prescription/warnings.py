@@ -30,7 +30,7 @@ from saiken.core.late_charge import add_months
 from saiken.core.prescription import REGIME_LABELS, Regime
 from saiken.ledger.models import WriteOffReason
 from saiken.prescription.models import EventKind, PrescriptionEvent, PrescriptionStatus
-from saiken.prescription.projection import owing, project_instalments
+from saiken.prescription.projection import LATEST, owing, project_instalments
 
 DEFAULT_WARNING_MONTHS = 6
 # Open means anything owed on any component: a 延滞金 or fee left after the principal
@@ -177,7 +177,9 @@ def extinguished_by_prescription(as_of: date) -> list[tuple[int, str, date]]:
         "instalment_id", flat=True
     )
     out = []
-    for iid, p in sorted(project_instalments(candidates, as_of).items()):
+    # A 履行延期 split over several payments is written off only once its last portion
+    # has prescribed (project_instalments); the cache's earlier date only picks candidates.
+    for iid, p in sorted(project_instalments(candidates, as_of, deferral=LATEST).items()):
         if not p.completed(as_of):
             continue
         if not p.needs_invocation:

@@ -1,6 +1,6 @@
 """What approved relief decisions do to instalments, for the rest of the system.
 
-Prescription reads `deferment_periods`, case work reads `execution_stops`,
+Prescription reads `deferment_periods` and `deferrals` (履行延期の特約), case work reads `execution_stops`,
 late charges read `late_charge_reliefs` (both with the 猶予's ground, which
 decides whether its days are exempt, 地方税法15条の9第1項), and the write-off
 run reads `extinguished`. Each is one query per chunk of instalments, however
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
@@ -19,7 +20,7 @@ from django.db.models import Q
 from saiken.core import relief as law
 from saiken.core.relief import DEFERMENTS, ReliefKind
 from saiken.ledger.models import WriteOffReason
-from saiken.relief.models import ReliefDecisionLine, Status
+from saiken.relief.models import ReliefDecisionLine, ReliefSchedule, Status
 
 CHUNK = 5000
 # Decisions that took effect; a revoked or ended one still applied until then.
@@ -91,6 +92,68 @@ def late_charge_reliefs(instalment_ids: Iterable[int]) -> dict[int, list[tuple[s
                 what = "exempt" if law.late_charge_exempt(kind, ground) else "reduced"
             out[iid].append((what, *period))
     return {iid: sorted(periods, key=lambda p: (p[1], p[0])) for iid, periods in out.items()}
+
+
+@dataclass(frozen=True)
+class DeferralEffect:
+    """One approved 履行延期の特約 on one instalment (地方自治法施行令171条の6)."""
+
+    start: date  # the day it took effect (the agreement: an acknowledgement, 民法152条)
+    last: date | None  # its last day in force (None: no end); core.relief.in_force
+    principal: int  # what the instalment owed at the agreement, by component
+    late_charge: int
+    fee: int
+    # The instalment's share of the schedule, [(new due date, yen)] summing to `balance`
+    # (core.relief.deferral_portions), with the dates after `last` brought to `last`:
+    # once the 特約 has ended or been revoked, what is left of it is due at once.
+    portions: tuple[tuple[date, int], ...]
+
+    @property
+    def balance(self) -> int:
+        return self.principal + self.late_charge + self.fee
+
+
+def deferrals(instalment_ids: Iterable[int]) -> dict[int, list[DeferralEffect]]:
+    """Per instalment, its approved 履行延期の特約, oldest first. The schedule of a 特約
+    covering several instalments is shared among them oldest first
+    (core.relief.deferral_portions), so every line of each decision is read, not only
+    the chunk's: one query per chunk of instalments, and one more for the schedules
+    where there are any. A 特約 revoked before it began
+    is absent; one ended or revoked later keeps its start (the acknowledgement stands)
+    and its portions due after its end fall due on its last day in force (the simplest
+    lawful reading: the agreement no longer defers them, 施行令171条の6 (verify))."""
+    out: dict[int, list[DeferralEffect]] = defaultdict(list)
+    for chunk in _chunks(instalment_ids):
+        decisions = ReliefDecisionLine.objects.filter(
+            instalment_id__in=chunk, decision__kind=ReliefKind.PERFORMANCE_DEFERRAL, decision__status__in=_TOOK_EFFECT
+        ).values("decision_id")
+        lines = list(
+            ReliefDecisionLine.objects.filter(decision_id__in=decisions).values_list(
+                "decision_id", "instalment_id", "instalment__due_date", "principal", "late_charge", "fee",
+                *_PERIOD_FIELDS[1:],
+            )
+        )
+        if not lines:
+            continue
+        schedules: dict[int, list[tuple[date, int]]] = defaultdict(list)
+        for did, due_on, amount in ReliefSchedule.objects.filter(decision_id__in=decisions).values_list("decision_id", "due_on", "amount"):
+            schedules[did].append((due_on, amount))
+        by_decision: dict[int, list] = defaultdict(list)
+        for row in lines:
+            by_decision[row[0]].append(row)
+        wanted = set(chunk)
+        for did, rows in by_decision.items():
+            period = law.in_force(*rows[0][6:])
+            if period is None:
+                continue
+            start, last = period
+            portions = law.deferral_portions(schedules[did], [(iid, due, p + lc + f) for _, iid, due, p, lc, f, *_ in rows])
+            for _, iid, _, p, lc, f, *_ in rows:
+                if iid not in wanted:
+                    continue
+                moved = tuple((d if last is None or d <= last else last, a) for d, a in portions[iid])
+                out[iid].append(DeferralEffect(start, last, p, lc, f, moved))
+    return {iid: sorted(found, key=lambda e: e.start) for iid, found in out.items()}
 
 
 def extinguished(as_of: date, instalment_ids: Iterable[int] | None = None) -> list[tuple[int, str, date]]:

@@ -223,3 +223,21 @@ def test_the_decision_page_says_what_it_does_to_the_late_charge(client, taro, ci
     client.force_login(clerk)
     page = client.get(reverse("relief_decision", args=[d.pk])).content.decode()
     assert says in page
+
+
+def test_the_decision_page_says_what_a_performance_deferral_does(client, taro, housing, clerk, manager):
+    a = assess(taro, housing, 30_000, fy=2023, no=1, due=date(2023, 7, 31))
+    b = assess(taro, housing, 50_000, fy=2023, no=2, due=date(2023, 8, 31))
+    d = granted(clerk, manager, taro, "performance_deferral", [a, b], "without_means", date(2024, 4, 1),
+                schedule=[(date(2024, 4, 30), 40_000), (date(2025, 3, 31), 40_000)])
+    client.force_login(clerk)
+    page = client.get(reverse("relief_decision", args=[d.pk])).content.decode()
+    assert "（当初の納期限 令和5年7月31日）の履行期限を延長します: 令和6年4月30日 30,000円（地方自治法施行令171条の6）" in page
+    assert "（当初の納期限 令和5年8月31日）の履行期限を延長します: 令和6年4月30日 10,000円、令和7年3月31日 40,000円" in page
+    assert "延長後の履行期限の翌日から進行します（民法152条、166条1項）" in page
+    assert "特約の前に生じた延滞金・遅延損害金はそのまま徴収します（地方自治法施行令171条の6第2項）" in page
+    from saiken.relief import actions
+
+    actions.end_relief(d, manager, date(2024, 9, 30), "不履行")
+    page = client.get(reverse("relief_decision", args=[d.pk])).content.decode()
+    assert "令和6年9月30日の後に期限のある回の金額は同日に履行期限が到来したものとして扱います" in page

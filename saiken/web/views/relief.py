@@ -150,8 +150,9 @@ def propose(request):
     })
 
 
-def _effects(d: ReliefDecision) -> list[str]:
-    """What the decision does, in words, for the decision page."""
+def _effects(d: ReliefDecision, lines=None, schedule=None) -> list[str]:
+    """What the decision does, in words, for the decision page; `lines` (with their
+    labels) and `schedule` as the page has read them."""
     out = []
     if law.late_charge_reduced(d.kind, d.ground):
         out.append("猶予期間中の延滞金は猶予特例割合（軽減された割合）で計算します（地方税法15条の9第1項、附則3条の2第2項）。")
@@ -174,6 +175,36 @@ def _effects(d: ReliefDecision) -> list[str]:
         out.append("債権は消滅しません。時効は進行します。")
     if d.kind in law.EXTINGUISHING and d.status == Status.APPROVED:
         out.append("決裁により債権は消滅し、不納欠損の対象になります。")
+    if d.kind == ReliefKind.PERFORMANCE_DEFERRAL:
+        out += _deferral_effects(d, lines, schedule)
+    return out
+
+
+def _deferral_effects(d: ReliefDecision, lines, schedule) -> list[str]:
+    """履行延期の特約 (地方自治法施行令171条の6): the new due dates per instalment, the
+    renewal of prescription and the late charge, in the words of the decision page."""
+    lines = list(d.lines.select_related("instalment__receivable")) if lines is None else lines
+    schedule = list(d.schedule.all()) if schedule is None else schedule
+    portions = law.deferral_portions(
+        [(s.due_on, s.amount) for s in schedule], [(line.instalment_id, line.instalment.due_date, line.total) for line in lines]
+    )
+    out = []
+    for line in lines:
+        label = getattr(line, "label", None) or actions.instalment_label(line.instalment)
+        dates = "、".join(f"{wareki(day)} {amount:,}円" for day, amount in portions.get(line.instalment_id, ()))
+        out.append(f"{label}（当初の納期限 {wareki(line.instalment.due_date)}）の履行期限を延長します: {dates}（地方自治法施行令171条の6）。")
+    out.append(
+        "特約は債務の承認として時効を更新し、各期別の時効は延長後の履行期限の翌日から進行します（民法152条、166条1項）。"
+        "一つの期別が複数回に分かれるときは、未納の最初の回の期限で時効の警告を行い、最後の回の期限から時効が完成するまでは消滅として扱いません。"
+    )
+    out.append(
+        "特約の前に生じた延滞金・遅延損害金はそのまま徴収します（地方自治法施行令171条の6第2項）。"
+        "延長後の履行期限が到来していない金額には延滞金・遅延損害金を計算せず、期限を過ぎた回の金額は延長後の期限の翌日から計算します。"
+    )
+    if d.status in (Status.ENDED, Status.REVOKED):
+        period = law.in_force(d.kind, d.start_on, d.end_on, d.decided_on, d.ended_on, d.revoked_on)
+        if period is not None and period[1] is not None:
+            out.append(f"特約の終了により、{wareki(period[1])}の後に期限のある回の金額は同日に履行期限が到来したものとして扱います。")
     return out
 
 
@@ -186,11 +217,12 @@ def decision(request, pk: int):
     for line in lines:
         line.label = actions.instalment_label(line.instalment)
     can_decide = actions.can_decide(request.user)
+    schedule = list(d.schedule.all())
     context = {
         "d": d,
         "lines": lines,
-        "schedule": list(d.schedule.all()),
-        "effects": _effects(d),
+        "schedule": schedule,
+        "effects": _effects(d, lines, schedule),
         "history": AuditEvent.objects.filter(target_type=ReliefDecision._meta.label_lower, target_id=d.pk).select_related("user").order_by("at", "id"),
         "can_decide": can_decide,
         "can_approve": can_decide and d.status == Status.PROPOSED and d.proposed_by_id != request.user.pk,
