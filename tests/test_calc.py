@@ -206,3 +206,21 @@ def test_a_bad_option_on_the_real_command_line_is_a_usage_error_not_a_traceback(
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "due, paid, window_end, expected",
+    [
+        # 民法143条 from the day after the due date: the lower rate runs through the month's end.
+        ("2025-04-30", "2025-07-31", "2025-05-31", 1_600),  # counted to 5/30 before: 1,700円
+        ("2025-06-30", "2025-09-30", "2025-07-31", None),
+        ("2025-02-28", "2025-05-30", "2025-03-31", 1_600),  # common year; counted to 3/28 before: 1,700円
+    ],
+)
+def test_the_lower_rate_window_on_the_command_line(due, paid, window_end, expected):
+    principal = "102000" if due != "2025-02-28" else "101000"
+    result = calc("late-charge", "--receivable", "city_tax", "--principal", principal, "--due", due, "--paid", paid)
+    assert result["segments"][0]["end"] == window_end and result["segments"][0]["rate"] == "2.4"
+    assert result["segments"][1]["rate"] == "8.7"
+    if expected is not None:
+        assert result["late_charge"] == expected
