@@ -95,8 +95,7 @@ class Context:
         ctx.designated = dict(
             DemandLine.objects.filter(instalment_id__in=ids).values_list("instalment_id", F("demand__designated_deadline"))
         )
-        ctx.reliefs = _reliefs(ids)
-        ctx.deferrals = _deferrals(ids)
+        ctx.reliefs, ctx.deferrals = _relief_effects(ids)
         return ctx
 
     def accrued(self, i: Instalment | tuple, on: date, *, extra: Iterable[tuple[date, int]] = ()) -> LateCharge:
@@ -199,16 +198,11 @@ def _day(value) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _reliefs(ids: list[int]) -> dict[int, list[tuple[str, date, date | None]]]:
-    from saiken.relief.effects import late_charge_reliefs  # relief reads the ledger; the ledger reads relief's effects
+def _relief_effects(ids: list[int]) -> tuple[dict[int, list[tuple[str, date, date | None]]], dict[int, list]]:
+    """Stops, deferments and 履行延期 on these instalments (saiken.relief.effects)."""
+    from saiken.relief.effects import late_charge_effects  # relief reads the ledger; the ledger reads relief's effects
 
-    return late_charge_reliefs(ids)
-
-
-def _deferrals(ids: list[int]) -> dict[int, list]:
-    from saiken.relief.effects import deferrals
-
-    return deferrals(ids)
+    return late_charge_effects(ids)
 
 
 def accrued_late_charges(instalments: Iterable[Instalment], on: date) -> dict[int, LateCharge]:

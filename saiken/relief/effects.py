@@ -76,13 +76,29 @@ def late_charge_reliefs(instalment_ids: Iterable[int]) -> dict[int, list[tuple[s
     - ("reduced", first, last): any other 徴収猶予 and 換価の猶予, the reduced rate.
 
     Instalments without one are absent."""
+    return _late_charge_rows(instalment_ids, with_deferrals=False)[0]
+
+
+def late_charge_effects(instalment_ids: Iterable[int]) -> tuple[dict[int, list[tuple[str, date, date | None]]], dict[int, list[DeferralEffect]]]:
+    """`late_charge_reliefs` and `deferrals` together, as the ledger's late charges need
+    both: the 履行延期 are found by the same query, and their schedules read only for
+    the instalments that have one (most pages and files have none: no extra query)."""
+    reliefs, deferred = _late_charge_rows(instalment_ids, with_deferrals=True)
+    return reliefs, (deferrals(deferred) if deferred else {})
+
+
+def _late_charge_rows(instalment_ids: Iterable[int], *, with_deferrals: bool) -> tuple[dict[int, list], set[int]]:
     out: dict[int, list] = defaultdict(list)
-    kinds = [*sorted(DEFERMENTS), ReliefKind.EXECUTION_STOP]
+    deferred: set[int] = set()
+    kinds = [*sorted(DEFERMENTS), ReliefKind.EXECUTION_STOP, *([ReliefKind.PERFORMANCE_DEFERRAL] if with_deferrals else [])]
     for chunk in _chunks(instalment_ids):
         rows = ReliefDecisionLine.objects.filter(
             instalment_id__in=chunk, decision__kind__in=kinds, decision__status__in=_TOOK_EFFECT
         ).values_list(*_PERIOD_FIELDS, "decision__ground")
         for iid, kind, start, end, decided, ended, revoked, ground in rows:
+            if kind == ReliefKind.PERFORMANCE_DEFERRAL:
+                deferred.add(iid)  # `deferrals` decides whether it applies
+                continue
             period = law.in_force(kind, start, end, decided, ended, revoked)
             if period is None:
                 continue
@@ -91,7 +107,7 @@ def late_charge_reliefs(instalment_ids: Iterable[int]) -> dict[int, list[tuple[s
             else:
                 what = "exempt" if law.late_charge_exempt(kind, ground) else "reduced"
             out[iid].append((what, *period))
-    return {iid: sorted(periods, key=lambda p: (p[1], p[0])) for iid, periods in out.items()}
+    return {iid: sorted(periods, key=lambda p: (p[1], p[0])) for iid, periods in out.items()}, deferred
 
 
 @dataclass(frozen=True)
