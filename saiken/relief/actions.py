@@ -1,9 +1,13 @@
 """One function per change to a relief decision (緩和措置).
 
-Each checks the change against the law (`saiken.core.relief`) and the city's
-table of allowed classes, writes the decision and an audit row in one
-transaction, and raises LedgerError (writing nothing) when it is not allowed.
-Views and commands only parse input and call these.
+Each first asks the access policy (`saiken.staff.policy`) whether the user may do
+the act on the decision's receivable — proposing is `Act.RELIEF_PROPOSE`, approving,
+rejecting, revoking and ending are `Act.RELIEF_DECIDE` plus the Django permission
+`relief.approve_reliefdecision` — and refuses with `policy.Refused`, writing nothing
+but an audit row of the refused attempt. It then checks the change against the law
+(`saiken.core.relief`) and the city's table of allowed classes, writes the decision
+and an audit row in one transaction, and raises LedgerError (writing nothing) when
+the law does not allow it. Views and commands only parse input and call these.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from saiken.debtors.models import Debtor
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.relief.models import ReliefDecision, ReliefDecisionLine, ReliefRule, ReliefSchedule, Status
+from saiken.staff import policy as access_policy
+from saiken.staff.policy import Act
 
 APPROVE_PERMISSION = "relief.approve_reliefdecision"
 # Decisions whose effect counts against a new one of the same kind.
@@ -49,6 +55,39 @@ def policy() -> law.Policy:
 
 def can_decide(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm(APPROVE_PERMISSION))
+
+
+def decide_refusal(user, decision: ReliefDecision) -> str | None:
+    """Why the user may not approve, reject, revoke or end this decision (None: they may).
+
+    Both the policy's `Act.RELIEF_DECIDE` on the decision's receivable (a manager of the
+    department that owns it, or an administrator) and the Django permission
+    `relief.approve_reliefdecision` (a city grants 決裁権 to named managers, 専決規程) are
+    required: the permission alone let a manager decide another department's tax relief.
+    """
+    message = access_policy.refusal(user, Act.RELIEF_DECIDE, decision.receivable_id)
+    if message is None and not user.has_perm(APPROVE_PERMISSION):
+        message = "緩和措置を決裁する権限がありません。"
+    return message
+
+
+def may_decide(user, decision: ReliefDecision) -> bool:
+    return decide_refusal(user, decision) is None
+
+
+def _refuse(user, action: str, message: str, *, target=None, debtor_id: int | None = None, detail: dict | None = None):
+    """Leave an audit row of a refused attempt (in its own transaction, which the refusal
+    does not roll back) and raise `policy.Refused`."""
+    with transaction.atomic():
+        record(user=user, action=f"{action}.refused", target=target, debtor_id=debtor_id, summary=f"拒否: {message}",
+               detail={**(detail or {}), "reason": message})
+    raise access_policy.Refused(message)
+
+
+def _require_decider(user, decision: ReliefDecision, action: str) -> None:
+    message = decide_refusal(user, decision)
+    if message is not None:
+        _refuse(user, action, message, target=decision)
 
 
 def instalment_label(i: Instalment) -> str:
@@ -115,13 +154,6 @@ def _check_user(user, field: str = "user") -> None:
         raise LedgerError("ログインしている職員だけが操作できます。", field)
 
 
-def _check_decider(user) -> None:
-    _check_user(user)
-    if not user.has_perm(APPROVE_PERMISSION):
-        raise LedgerError("緩和措置を決裁する権限がありません。", "user")
-
-
-@transaction.atomic
 def propose_relief(
     *,
     debtor: Debtor,
@@ -136,7 +168,37 @@ def propose_relief(
     schedule: Sequence[tuple[date, int]] = (),
     user,
 ) -> ReliefDecision:
-    """起案: a clerk proposes a decision on some of a debtor's instalments of one receivable."""
+    """起案: a clerk proposes a decision on some of a debtor's instalments of one receivable.
+
+    Only on receivables the user may propose relief on (`Act.RELIEF_PROPOSE`: the
+    department that owns them; 地方税法22条 keeps tax relief with tax staff)."""
+    ids = [i.pk if isinstance(i, Instalment) else int(i) for i in instalments]
+    receivables = sorted(set(Instalment.objects.filter(pk__in=ids).values_list("receivable_id", flat=True)))
+    for r in receivables or [None]:
+        message = access_policy.refusal(user, Act.RELIEF_PROPOSE, r)
+        if message is not None:
+            _refuse(user, "relief.propose", message, target=debtor, detail={"kind": kind, "instalments": ids})
+    return _propose(
+        debtor=debtor, kind=kind, instalments=ids, ground=ground, reason=reason, start_on=start_on, end_on=end_on,
+        legal_basis=legal_basis, immediate_extinction=immediate_extinction, schedule=schedule, user=user,
+    )
+
+
+@transaction.atomic
+def _propose(
+    *,
+    debtor: Debtor,
+    kind: str,
+    instalments: Sequence[int | Instalment],
+    ground: str,
+    reason: str,
+    start_on: date | None,
+    end_on: date | None = None,
+    legal_basis: str = "",
+    immediate_extinction: bool = False,
+    schedule: Sequence[tuple[date, int]] = (),
+    user,
+) -> ReliefDecision:
     _check_user(user, "proposed_by")
     if kind not in _KINDS:
         raise LedgerError(f"緩和措置の種類 {kind!r} は登録されていません。", "kind")
@@ -195,11 +257,15 @@ def _refuse_unless(decision: ReliefDecision, *statuses: str, doing: str) -> None
         raise LedgerError(f"{decision.get_status_display()}の措置は{doing}できません。", "status")
 
 
-@transaction.atomic
 def approve_relief(decision: ReliefDecision, user, on: date, note: str = "") -> ReliefDecision:
     """決裁: a manager other than the proposer approves. The proposal is checked again
     as things stand now (payments or other decisions since it was made)."""
-    _check_decider(user)
+    _require_decider(user, decision, "relief.approve")
+    return _approve_relief(decision, user, on, note)
+
+
+@transaction.atomic
+def _approve_relief(decision: ReliefDecision, user, on: date, note: str = "") -> ReliefDecision:
     decision = _locked(decision)
     _refuse_unless(decision, Status.PROPOSED, doing="決裁")
     if decision.proposed_by_id == user.pk:
@@ -225,10 +291,14 @@ def approve_relief(decision: ReliefDecision, user, on: date, note: str = "") -> 
     return decision
 
 
-@transaction.atomic
 def reject_relief(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     """却下: a manager turns a proposal down, saying why (a manager may also withdraw their own)."""
-    _check_decider(user)
+    _require_decider(user, decision, "relief.reject")
+    return _reject_relief(decision, user, on, reason)
+
+
+@transaction.atomic
+def _reject_relief(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     if not reason.strip():
         raise LedgerError("却下の理由を入力してください。", "reason")
     decision = _locked(decision)
@@ -242,10 +312,14 @@ def reject_relief(decision: ReliefDecision, user, on: date, reason: str) -> Reli
     return decision
 
 
-@transaction.atomic
 def revoke_execution_stop(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     """執行停止の取消 (地方税法15条の8): possible until the obligation has been extinguished."""
-    _check_decider(user)
+    _require_decider(user, decision, "relief.revoke")
+    return _revoke_execution_stop(decision, user, on, reason)
+
+
+@transaction.atomic
+def _revoke_execution_stop(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     if not reason.strip():
         raise LedgerError("取消の理由を入力してください。", "revocation_reason")
     decision = _locked(decision)
@@ -267,10 +341,14 @@ def revoke_execution_stop(decision: ReliefDecision, user, on: date, reason: str)
     return decision
 
 
-@transaction.atomic
 def end_relief(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     """措置の終了: a 猶予, 徴収停止 or 履行延期 ends early; `on` is its last day."""
-    _check_decider(user)
+    _require_decider(user, decision, "relief.end")
+    return _end_relief(decision, user, on, reason)
+
+
+@transaction.atomic
+def _end_relief(decision: ReliefDecision, user, on: date, reason: str) -> ReliefDecision:
     if not reason.strip():
         raise LedgerError("終了の理由を入力してください。", "end_reason")
     decision = _locked(decision)

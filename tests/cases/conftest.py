@@ -6,7 +6,8 @@ Staff (each with a StaffProfile, because what they see depends on it):
 - manager (保育課 課長 花子): supervises 保育課: sees the team, assigns, transfers.
 - collector (債権回収 三郎): the central collection team, no department: sees exactly
   what was transferred to it.
-- approver (納税課 決裁 四郎): holds 緩和措置を決裁する, to grant 次郎's execution stop.
+- approver (保育課 決裁 四郎): a 保育課 manager holding 緩和措置を決裁する, to grant 次郎's
+  execution stop on his 保育料 (relief is decided by the department that owns the debt).
 
 Debtors and debts (all assessed FY2024, due 2024-07-01, before any case starts):
 - taro owes 保育料 30,000 and 市税 123,456: the tax amount the page must hide from the
@@ -65,7 +66,7 @@ def collector(django_user_model):
 
 @pytest.fixture
 def approver(django_user_model):
-    user = staff(django_user_model.objects.create_user("approver", last_name="決裁", first_name="四郎"), Role.MANAGER, "nozei")
+    user = staff(django_user_model.objects.create_user("approver", last_name="決裁", first_name="四郎"), Role.MANAGER, "hoiku")
     user.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision", content_type__app_label="relief"))
     return django_user_model.objects.get(pk=user.pk)
 

@@ -113,8 +113,9 @@ def test_an_execution_stop_in_force_forbids_a_seizure(taro, taro_case, taro_nurs
     approver = staff(django_user_model.objects.create_user("approver"), "manager", "hoiku")
     approver.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision"))
     approver = django_user_model.objects.get(pk=approver.pk)
+    nursery_clerk = staff(django_user_model.objects.create_user("nursery_clerk"), "clerk", "hoiku")  # relief is the owning department's
     d = relief.propose_relief(debtor=taro, kind="execution_stop", instalments=[taro_nursery], ground="no_property", reason="財産なし",
-                              start_on=date(2024, 12, 2), user=tax_clerk)
+                              start_on=date(2024, 12, 2), user=nursery_clerk)
     relief.approve_relief(d, approver, date(2024, 12, 2))
     with pytest.raises(CaseError, match="滞納処分の執行停止中です"):
         seize(taro_case, [taro_nursery], date(2025, 1, 6), tax_clerk)

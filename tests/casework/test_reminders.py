@@ -76,8 +76,9 @@ def test_relief_in_force_keeps_its_instalments_out(cases, taro, taro_nursery, ta
     approver = staff(django_user_model.objects.create_user("approver"), "manager", "hoiku")
     approver.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision"))
     approver = django_user_model.objects.get(pk=approver.pk)
+    nursery_clerk = staff(django_user_model.objects.create_user("nursery_clerk"), "clerk", "hoiku")  # relief is the owning department's
     d = relief.propose_relief(debtor=taro, kind="execution_stop", instalments=[taro_nursery], ground="no_property", reason="財産なし",
-                              start_on=date(2024, 12, 2), user=tax_clerk)
+                              start_on=date(2024, 12, 2), user=nursery_clerk)
     relief.approve_relief(d, approver, date(2024, 12, 2))
     assert selected(Criteria(receivables=("nursery_fee",))) == {}
     assert selected(Criteria(receivables=("nursery_fee",), not_under_relief=False)) == {"山田 太郎": ["nursery_fee"]}

@@ -12,6 +12,7 @@ from saiken.audit.models import AuditEvent
 from saiken.core import relief as law
 from saiken.ledger import actions as ledger
 from saiken.ledger.errors import LedgerError
+from saiken.staff.policy import Refused
 from saiken.relief import actions
 from saiken.relief.actions import ReliefRefused
 from saiken.relief.models import ReliefDecision, ReliefDecisionLine, ReliefRule, ReliefSchedule, Status
@@ -115,12 +116,12 @@ def test_approval_needs_the_permission(taro, city_tax, clerk, django_user_model)
     d = propose(clerk, taro, "execution_stop", [assess(taro, city_tax)], "no_property", date(2024, 5, 1))
     colleague = django_user_model.objects.create_user("colleague")
     before = audit_actions()
-    with pytest.raises(LedgerError, match="決裁する権限がありません") as e:
+    with pytest.raises(Refused, match="決裁を行う権限がありません") as e:
         actions.approve_relief(d, colleague, date(2024, 5, 1))
     assert e.value.field == "user"
     d.refresh_from_db()
     assert d.status == Status.PROPOSED and d.approved_by is None
-    assert audit_actions() == before
+    assert audit_actions() == before + ["relief.approve.refused"]  # the attempt, and nothing else
 
 
 def test_the_proposer_cannot_approve_their_own_proposal(taro, city_tax, manager, deputy):
@@ -158,14 +159,14 @@ def test_approval_checks_the_proposal_again_as_things_stand(taro, city_tax, cler
 
 def test_rejection_needs_the_permission_and_a_reason(taro, city_tax, clerk, manager):
     d = propose(clerk, taro, "execution_stop", [assess(taro, city_tax)], "no_property", date(2024, 5, 1))
-    with pytest.raises(LedgerError, match="権限"):
+    with pytest.raises(Refused, match="決裁する権限がありません"):
         actions.reject_relief(d, clerk, date(2024, 5, 2), "不要")
     with pytest.raises(LedgerError, match="却下の理由"):
         actions.reject_relief(d, manager, date(2024, 5, 2), " ")
     actions.reject_relief(d, manager, date(2024, 5, 2), "預金の差押えが可能")
     d.refresh_from_db()
     assert (d.status, d.decision_note, d.decided_on) == (Status.REJECTED, "預金の差押えが可能", date(2024, 5, 2))
-    assert audit_actions() == ["relief.propose", "relief.reject"]
+    assert audit_actions() == ["relief.propose", "relief.reject.refused", "relief.reject"]
 
 
 # ---- periods through the database --------------------------------------------------------
@@ -243,12 +244,12 @@ def test_revoking_an_execution_stop(taro, city_tax, clerk, manager):
     d = granted(clerk, manager, taro, "execution_stop", [assess(taro, city_tax)], "hardship", date(2021, 6, 15))
     with pytest.raises(LedgerError, match="取消の理由"):
         actions.revoke_execution_stop(d, manager, date(2022, 1, 10), "")
-    with pytest.raises(LedgerError, match="権限"):
+    with pytest.raises(Refused, match="決裁する権限がありません"):
         actions.revoke_execution_stop(d, clerk, date(2022, 1, 10), "就職")
     actions.revoke_execution_stop(d, manager, date(2022, 1, 10), "就職し資力が回復")
     d.refresh_from_db()
     assert (d.status, d.revoked_on, d.revocation_reason) == (Status.REVOKED, date(2022, 1, 10), "就職し資力が回復")
-    assert audit_actions() == ["relief.propose", "relief.approve", "relief.revoke"]
+    assert audit_actions() == ["relief.propose", "relief.approve", "relief.revoke.refused", "relief.revoke"]
 
 
 def test_a_stop_cannot_be_revoked_once_its_three_years_have_passed(taro, city_tax, clerk, manager):
@@ -290,9 +291,9 @@ def test_ending_a_deferment_early(taro, city_tax, clerk, manager):
 def test_an_anonymous_user_cannot_propose(taro, city_tax):
     from django.contrib.auth.models import AnonymousUser
 
-    with pytest.raises(LedgerError, match="ログイン"):
+    with pytest.raises(Refused, match="ログイン"):
         propose(AnonymousUser(), taro, "execution_stop", [assess(taro, city_tax)], "no_property", date(2024, 5, 1))
-    assert nothing_written()
+    assert not ReliefDecision.objects.exists() and audit_actions() == ["relief.propose.refused"]
 
 
 def test_the_table_of_allowed_classes_is_loaded_with_the_defaults():
