@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,8 @@ from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.relief import actions, writeoff
 from saiken.relief.models import ReliefDecision, Status
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 PAGE_SIZE = 50
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,34 +102,44 @@ def decision_list(request):
     page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/relief_list.html", {
         "page": page, "status": status, "kind": kind, "statuses": Status.choices,
-        "kinds": [(k.value, KIND_LABELS[k]) for k in ReliefKind], "can_decide": actions.can_decide(request.user),
+        "kinds": [(k.value, KIND_LABELS[k]) for k in ReliefKind],
+        "can_decide": actions.can_decide(request.user) and policy.may(request.user, Act.RELIEF_DECIDE),
     })
 
 
 @login_required
 def propose(request):
+    policy.require(request.user, Act.RELIEF_PROPOSE)
     debtor_id = request.GET.get("debtor") or request.POST.get("debtor") or ""
     debtor = get_object_or_404(Debtor, pk=int(debtor_id)) if debtor_id.isdigit() else None
     if debtor is None:
         return render(request, "web/relief_propose.html", {"debtor": None})
-    open_instalments = list(
-        Instalment.objects.filter(debtor=debtor, receivable_id__in=access.visible_receivable_ids(request.user, debtor.pk))
+    # Offered: what the user may propose relief on (the own department's debts). The form
+    # accepts any of the debtor's open instalments, so that a forged choice reaches the
+    # action, which refuses it and records the attempt.
+    owed = list(
+        Instalment.objects.filter(debtor=debtor)
         .filter(Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0))
         .select_related("receivable")
         .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
     )
+    allowed = {r for r in {i.receivable_id for i in owed} if policy.may(request.user, Act.RELIEF_PROPOSE, r)}
+    if owed and not allowed and request.method == "GET":
+        raise Http404("この債務者の緩和措置は起案できません。")
+    visible = access.visible_receivable_ids(request.user, debtor.pk)
+    open_instalments = [i for i in owed if i.receivable_id in allowed and i.receivable_id in visible]
     for i in open_instalments:
         i.label = actions.instalment_label(i)
-    form = ProposalForm(request.POST or None, instalments=open_instalments, initial={"start_on": timezone.localdate()})
+    form = ProposalForm(request.POST or None, instalments=owed, initial={"start_on": timezone.localdate()})
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         kind, _, ground = c["measure"].partition(":")
         schedule = c["schedule"]
         if not schedule and c["split_count"] and c["split_first"]:
-            owed = sum(i.total_due for i in open_instalments if i.pk in set(c["instalments"]))
+            total = sum(i.total_due for i in open_instalments if i.pk in set(c["instalments"]))
             try:
-                schedule = law.split_schedule(owed, c["split_first"], c["split_count"])
+                schedule = law.split_schedule(total, c["split_first"], c["split_count"])
             except ValueError:
                 form.add_error("split_count", "回数が多すぎます（1回1円以上）。")
         if form.is_valid():
@@ -138,6 +149,10 @@ def propose(request):
                     start_on=c["start_on"], end_on=c["end_on"], legal_basis=c["legal_basis"],
                     immediate_extinction=c["immediate_extinction"], schedule=schedule, user=request.user,
                 )
+            except policy.Refused:
+                if not allowed:
+                    raise Http404("この債務者の緩和措置は起案できません。") from None
+                raise
             except actions.ReliefRefused as e:
                 problems = [p.message for p in e.problems]
             except LedgerError as e:
@@ -210,13 +225,11 @@ def _deferral_effects(d: ReliefDecision, lines, schedule) -> list[str]:
 
 @login_required
 def decision(request, pk: int):
-    d = get_object_or_404(
-        ReliefDecision.objects.filter(access.receivable_filter(request.user)).select_related("debtor", "receivable", "proposed_by", "approved_by"), pk=pk
-    )
+    d = get_object_or_404(_visible(request.user).select_related("debtor", "receivable", "proposed_by", "approved_by"), pk=pk)
     lines = list(d.lines.select_related("instalment__receivable").order_by("instalment__due_date", "instalment_id"))
     for line in lines:
         line.label = actions.instalment_label(line.instalment)
-    can_decide = actions.can_decide(request.user)
+    can_decide = actions.may_decide(request.user, d)
     schedule = list(d.schedule.all())
     context = {
         "d": d,
@@ -234,10 +247,21 @@ def decision(request, pk: int):
     return render(request, "web/relief_decision.html", context)
 
 
+def _visible(user):
+    """The decisions a user may see: those on the receivables `saiken.staff.access` shows them."""
+    return ReliefDecision.objects.filter(access.receivable_filter(user))
+
+
 def _act(request, pk: int, act, done: str):
+    """Run one decision act. The action checks who may (and records a refused attempt);
+    a decision the user may not even see answers 404, as its page does."""
     d = get_object_or_404(ReliefDecision, pk=pk)
     try:
         act(d)
+    except policy.Refused:
+        if not _visible(request.user).filter(pk=pk).exists():
+            raise Http404("この緩和措置は見つかりません。") from None
+        raise
     except actions.ReliefRefused as e:
         for p in e.problems:
             messages.error(request, p.message)
