@@ -3,6 +3,14 @@
 Each validates, writes its rows and one audit row per case changed in one
 transaction, and raises CaseError (writing nothing) when the change is not
 allowed. Views and commands only parse input and call these.
+
+Controlling a case — assigning its officer, closing and reopening it, transferring it
+to the central team and back — is asked of the access policy (`Act.CASE_WORK`) for
+every receivable the case holds: one case gathers all a debtor owes, so a clerk whose
+department owns only part of it may work her part (log, pledge, promise) but not
+reassign or close the whole; that is for a department that owns every debt of the
+case, or an administrator (`control_refusal`). A refusal raises `policy.Refused` and
+leaves an audit row of the attempt, nothing else.
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ from saiken.ledger.models import Instalment
 from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, record_event
 from saiken.prescription.models import EventKind
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.models import Role
+from saiken.staff.policy import Act
 
 OPEN = Q(principal_due__gt=0) | Q(late_charge_due__gt=0) | Q(fee_due__gt=0)
 DEFAULT_INVESTIGATION_DAYS = 14
@@ -83,12 +93,77 @@ def _home_department(debtor: Debtor, user) -> Department:
     return Department.objects.get(pk=chosen)
 
 
+# --- who may control a case ---------------------------------------------------------
+
+SUPERVISING = (Role.MANAGER, Role.ADMIN)
+
+
+def case_receivable_ids(case: Case) -> list[int]:
+    """The receivables a case holds: those of the debtor's open debts, else of any debt."""
+    debts = Instalment.objects.filter(debtor_id=case.debtor_id)
+    ids = set(debts.filter(OPEN).values_list("receivable_id", flat=True).distinct())
+    return sorted(ids or set(debts.values_list("receivable_id", flat=True).distinct()))
+
+
+def control_refusal(user, case: Case, what: str) -> str | None:
+    """Why the user may not `what` (担当者の変更, 終結, 再開, 移管...) the case, or None.
+
+    `Act.CASE_WORK` on every receivable the case holds (the department that owns them
+    all, or an administrator); a case without debts, its own department's staff. The
+    central team (collector) acts on what was transferred to it, tax apart (地方税法22条)."""
+    message = policy.refusal(user, Act.CASE_WORK)
+    if message is not None:
+        return message
+    role = access.role(user)
+    if role == Role.ADMIN:
+        return None
+    if role == Role.COLLECTOR and not case.transferred_to_central:
+        return f"移管されていない事案の{what}は、所管課の職員だけが行えます。"
+    receivables = case_receivable_ids(case)
+    if not receivables:
+        if access.department_id(user) != case.department_id:
+            return f"この事案の{what}は、所管課（{case.department.name}）の職員だけが行えます。"
+        return None
+    if any(not policy.may(user, Act.CASE_WORK, r) for r in receivables):
+        return f"他の課の債権を含む事案の{what}は、そのすべての債権を所管する課の職員かシステム管理者だけが行えます。"
+    return None
+
+
+def may_control(user, case: Case | None, what: str = "操作") -> bool:
+    return case is not None and control_refusal(user, case, what) is None
+
+
+def _refuse(user, action: str, message: str, case: Case, detail: dict | None = None):
+    """Leave an audit row of a refused attempt (its own transaction, not rolled back by
+    the refusal) and raise `policy.Refused`."""
+    with transaction.atomic():
+        audit.record(user=user, action=f"{action}.refused", target=case, debtor_id=case.debtor_id, summary=f"拒否: {message}",
+                     detail={**(detail or {}), "reason": message})
+    raise policy.Refused(message)
+
+
+def _require_control(user, case: Case, action: str, what: str, *, supervising: bool = False, detail: dict | None = None) -> None:
+    message = control_refusal(user, case, what)
+    if message is None and supervising and access.role(user) not in SUPERVISING:
+        message = f"{what}は、課長・システム管理者だけが行えます。"
+    if message is not None:
+        _refuse(user, action, message, case, detail)
+
+
 # --- opening and closing -------------------------------------------------------------
 
 
-@transaction.atomic
 def open_case(*, debtor: Debtor, department: Department | None = None, officer=None, on: date | None = None, user=None) -> Case:
-    """事案の開始: open the debtor's case, or reopen it if it was closed."""
+    """事案の開始: open the debtor's case, or reopen it if it was closed (reopening is
+    controlling the case: `control_refusal`)."""
+    existing = Case.objects.filter(debtor=debtor).select_related("department").first()
+    if existing is not None and existing.status == Case.Status.CLOSED:
+        _require_control(user, existing, "case.reopen", "再開")
+    return _open_case(debtor=debtor, department=department, officer=officer, on=on, user=user)
+
+
+@transaction.atomic
+def _open_case(*, debtor: Debtor, department: Department | None, officer, on: date | None, user) -> Case:
     on = _today(on)
     existing = Case.objects.select_for_update().filter(debtor=debtor).first()
     if existing is not None:
@@ -128,9 +203,14 @@ def case_for(debtor: Debtor, *, user=None, on: date | None = None) -> Case:
         return case
 
 
-@transaction.atomic
 def close_case(case: Case, *, on: date, reason: str, user=None) -> Case:
-    """事案の終結: paid in full, written off, or handed over."""
+    """事案の終結: paid in full, written off, or handed over (`control_refusal`)."""
+    _require_control(user, case, "case.close", "終結")
+    return _close_case(case, on=on, reason=reason, user=user)
+
+
+@transaction.atomic
+def _close_case(case: Case, *, on: date, reason: str, user) -> Case:
     case = _lock(case)
     _require_open(case)
     if not reason.strip():
@@ -145,9 +225,17 @@ def close_case(case: Case, *, on: date, reason: str, user=None) -> Case:
 # --- officer and plan ----------------------------------------------------------------
 
 
-@transaction.atomic
 def assign(case: Case, officer, *, user=None) -> Case:
-    """担当者の割当て (None: unassigned)."""
+    """担当者の割当て (None: unassigned): a clerk takes the case herself; a manager assigns
+    anyone (`control_refusal` for both)."""
+    own = officer is not None and user is not None and officer.pk == getattr(user, "pk", None)
+    _require_control(user, case, "case.assign", "担当者の変更", supervising=not own,
+                     detail={"to": officer.pk if officer else None})
+    return _assign(case, officer, user=user)
+
+
+@transaction.atomic
+def _assign(case: Case, officer, *, user) -> Case:
     case = _lock(case)
     before = case.officer_id
     case.officer = officer
@@ -370,10 +458,17 @@ def record_referral_outcome(referral: WelfareReferral, *, outcome: str, outcome_
 # --- transfers to the central team ---------------------------------------------------
 
 
-@transaction.atomic
 def transfer_to_central(cases: Iterable[Case | int], *, on: date, criteria: dict | None = None, note: str = "", user=None) -> list[Transfer]:
-    """移管: hand cases to the central collection team, with the criteria that selected them."""
+    """移管: hand cases to the central collection team, with the criteria that selected
+    them; by a manager who may control each case (`control_refusal`)."""
     ids = sorted({c.pk if isinstance(c, Case) else int(c) for c in cases})
+    for case in Case.objects.filter(pk__in=ids).select_related("department").order_by("pk"):
+        _require_control(user, case, "case.transfer", "移管", supervising=True)
+    return _transfer_to_central(ids, on=on, criteria=criteria, note=note, user=user)
+
+
+@transaction.atomic
+def _transfer_to_central(ids: list[int], *, on: date, criteria: dict | None, note: str, user) -> list[Transfer]:
     if not ids:
         raise CaseError("移管する事案を選んでください。", "cases")
     # Locked in id order: two managers transferring overlapping lists cannot deadlock,
@@ -397,9 +492,17 @@ def transfer_to_central(cases: Iterable[Case | int], *, on: date, criteria: dict
     return transfers
 
 
-@transaction.atomic
 def return_from_central(case: Case, *, on: date, note: str = "", user=None) -> Transfer:
-    """移管解除: the central team hands the case back to its department."""
+    """移管解除: the central team hands the case back to its department, or the department's
+    manager takes it back (`control_refusal`). The central team may hand back any case
+    sent to it, tax included: returning it gives no one more than they had."""
+    if not (access.role(user) == Role.COLLECTOR and case.transferred_to_central):
+        _require_control(user, case, "case.return", "移管の解除", supervising=True)
+    return _return_from_central(case, on=on, note=note, user=user)
+
+
+@transaction.atomic
+def _return_from_central(case: Case, *, on: date, note: str, user) -> Transfer:
     case = _lock(case)
     if not case.transferred_to_central:
         raise CaseError("移管中の事案ではありません。", "case")

@@ -7,6 +7,9 @@
   allows (with a tax disclosure, the tax receivables too); the central team sees all
   of a transferred case's debts, because that is what was sent to it. Tax amounts stay
   hidden unless `may_see_tax`.
+- What tax staff write on a case (contact-log entries, tasks) is tax information
+  (地方税法22条): others see only its date and the writer's department, unless
+  `may_see_tax` (a recorded TaxDisclosure).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from saiken.cases.models import Case
 from saiken.catalog.models import ReceivableType
 from saiken.ledger.models import Instalment
 from saiken.staff import access
-from saiken.staff.models import Role
+from saiken.staff.models import Role, StaffProfile
+
+TAX_NOTE_HIDDEN = "税情報のため表示できません（地方税法22条）"
 
 SUPERVISING = (Role.MANAGER, Role.ADMIN)
 
@@ -76,3 +81,15 @@ def list_receivable_ids(user) -> frozenset[int] | None:
     if access.is_tax_staff(user):
         ids |= set(ReceivableType.objects.filter(is_tax=True).values_list("id", flat=True))
     return frozenset(ids)
+
+
+def tax_authors(user_ids) -> dict[int, str]:
+    """Of these users, the tax staff — staff of a department that owns a tax receivable,
+    whose notes on a case are tax information (地方税法22条) — with their department's name."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(
+        StaffProfile.objects.filter(user_id__in=ids, department__receivables__is_tax=True)
+        .values_list("user_id", "department__name").distinct()
+    )

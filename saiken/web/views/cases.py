@@ -199,8 +199,14 @@ def _timeline(scope: Scope, pledges: list[Pledge], promises: list[Promise]) -> l
     events: list[Event] = []
     case = scope.case
     if case is not None:
-        for c in case.contacts.select_related("by").all():
+        contacts = list(case.contacts.select_related("by"))
+        done = list(case.tasks.filter(done_on__isnull=False))
+        secret = {} if scope.see_tax else visibility.tax_authors([c.by_id for c in contacts] + [t.created_by_id for t in done])
+        for c in contacts:
             local = timezone.localtime(c.at)
+            if c.by_id in secret:  # tax staff's note (地方税法22条): its date and the writer's department only
+                events.append(Event(local.date(), local, "交渉経過", visibility.TAX_NOTE_HIDDEN, by=secret[c.by_id], hidden=True))
+                continue
             text = c.summary + (f"（結果: {c.outcome}）" if c.outcome else "")
             detail = "・".join(x for x in (c.counterpart, c.where) if x)
             shown = None if c.kind == ContactKind.RECORD else local  # the system's notes have a day, not a time
@@ -214,8 +220,9 @@ def _timeline(scope: Scope, pledges: list[Pledge], promises: list[Promise]) -> l
             events.append(Event(r.referred_on, None, "生活困窮者自立支援へ連携", f"{r.to} {r.note}".strip()))
             if r.outcome_on:
                 events.append(Event(r.outcome_on, None, "連携の結果", r.outcome))
-        for t in case.tasks.filter(done_on__isnull=False):
-            events.append(Event(t.done_on, None, "課題の完了", f"{t.get_kind_display()} {t.note}".strip()))
+        for t in done:
+            note = visibility.TAX_NOTE_HIDDEN if t.created_by_id in secret else t.note
+            events.append(Event(t.done_on, None, "課題の完了", f"{t.get_kind_display()} {note}".strip()))
         for t in case.transfers.select_related("by").all():
             events.append(Event(t.on, None, t.get_direction_display(), t.note, by=t.by.get_username() if t.by else ""))
     payments = Payment.objects.filter(debtor=scope.debtor, receivable_id__in=sorted(scope.receivable_ids)).select_related("receivable")
@@ -275,18 +282,29 @@ def case_page(request, debtor_id: int):
         "referral_form": ReferralForm(initial={"referred_on": as_of}),
         "may_supervise": visibility.may_supervise(request.user),
         "is_central": visibility.is_central(request.user),
+        "may_control": actions.may_control(request.user, case),
     }
     if case is not None:
         score, reasons = priority(facts.case_facts([case], as_of, scope.amount_ids)[case.pk], as_of, facts.weights())
         context.update(
             score=score, reasons=reasons, stall=stalls.stalls([case], as_of).get(case.pk),
-            tasks=list(case.tasks.select_related("assigned_to").order_by("done_on", "due_on", "id")),
+            tasks=_tasks(case, scope),
             referrals=list(case.referrals.all()), transfers=list(case.transfers.select_related("by", "department")),
             officers=_officers(case.department_id) if context["may_supervise"] else [],
         )
     audit.record(user=request.user, action="case.view", target=case or scope.debtor, debtor_id=scope.debtor.pk,
                  summary=f"{scope.debtor.name} の滞納整理事案を閲覧")
     return render(request, "web/case_page.html", context)
+
+
+def _tasks(case: Case, scope: Scope) -> list[Task]:
+    """The case's tasks; a task tax staff wrote shows its note only to who may see tax (地方税法22条)."""
+    tasks = list(case.tasks.select_related("assigned_to").order_by("done_on", "due_on", "id"))
+    secret = {} if scope.see_tax else visibility.tax_authors([t.created_by_id for t in tasks])
+    for t in tasks:
+        if t.created_by_id in secret:
+            t.note = visibility.TAX_NOTE_HIDDEN
+    return tasks
 
 
 def _receivables(scope: Scope) -> list[ReceivableType]:
@@ -398,13 +416,11 @@ def assign(request, debtor_id: int):
         raw = request.POST.get("officer", "")
         if raw == "me":
             officer = request.user
-        elif not visibility.may_supervise(request.user):
-            raise PermissionDenied("担当者を割り当てる権限がありません。")
         elif raw == "":
             officer = None
         else:
             officer = get_object_or_404(get_user_model(), pk=int(raw)) if raw.isdigit() else None
-        actions.assign(case, officer, user=request.user)
+        actions.assign(case, officer, user=request.user)  # who may assign whom: the action
     return _post(request, debtor_id, act, "担当者を変更しました。")
 
 
@@ -431,8 +447,6 @@ def referral_outcome(request, debtor_id: int, pk: int):
 @require_POST
 def return_view(request, debtor_id: int):
     def act(case, scope):
-        if not (visibility.is_central(request.user) or visibility.may_supervise(request.user)):
-            raise PermissionDenied("移管を解除する権限がありません。")
         actions.return_from_central(case, on=_as_of(request.POST.get("on")), note=request.POST.get("note", ""), user=request.user)
     # The central team may no longer open the case once it is back: go to its list.
     return _post(request, debtor_id, act, "所管課へ返還しました。", then="case_central" if visibility.is_central(request.user) else "case")
