@@ -4,13 +4,14 @@ Each validates, writes its rows and one audit row per case changed in one
 transaction, and raises CaseError (writing nothing) when the change is not
 allowed. Views and commands only parse input and call these.
 
-Controlling a case — assigning its officer, closing and reopening it, transferring it
-to the central team and back — is asked of the access policy (`Act.CASE_WORK`) for
-every receivable the case holds: one case gathers all a debtor owes, so a clerk whose
-department owns only part of it may work her part (log, pledge, promise) but not
-reassign or close the whole; that is for a department that owns every debt of the
-case, or an administrator (`control_refusal`). A refusal raises `policy.Refused` and
-leaves an audit row of the attempt, nothing else.
+Controlling a case — assigning its officer, closing and reopening it — is asked of
+the access policy (`Act.CASE_WORK`) for every receivable the case holds: one case
+gathers all a debtor owes, so a clerk whose department owns only part of it may work
+her part (log, pledge, promise) but not reassign or close the whole; that is for a
+department that owns every debt of the case, or an administrator. Transferring a case
+to the central team and back is for a manager of the case's department (the team sees
+only what it may, tax apart). See `control_refusal`. A refusal raises `policy.Refused`
+and leaves an audit row of the attempt, nothing else.
 """
 
 from __future__ import annotations
@@ -105,12 +106,14 @@ def case_receivable_ids(case: Case) -> list[int]:
     return sorted(ids or set(debts.values_list("receivable_id", flat=True).distinct()))
 
 
-def control_refusal(user, case: Case, what: str) -> str | None:
+def control_refusal(user, case: Case, what: str, *, whole: bool = True) -> str | None:
     """Why the user may not `what` (担当者の変更, 終結, 再開, 移管...) the case, or None.
 
-    `Act.CASE_WORK` on every receivable the case holds (the department that owns them
-    all, or an administrator); a case without debts, its own department's staff. The
-    central team (collector) acts on what was transferred to it, tax apart (地方税法22条)."""
+    `whole`: `Act.CASE_WORK` on every receivable the case holds (the department that owns
+    them all, or an administrator); a case without debts, its own department's staff.
+    Not `whole` (移管 and its return, which hand the central team only what it may see):
+    the staff of the case's department. The central team (collector) acts on what was
+    transferred to it, tax apart (地方税法22条)."""
     message = policy.refusal(user, Act.CASE_WORK)
     if message is not None:
         return message
@@ -119,8 +122,8 @@ def control_refusal(user, case: Case, what: str) -> str | None:
         return None
     if role == Role.COLLECTOR and not case.transferred_to_central:
         return f"移管されていない事案の{what}は、所管課の職員だけが行えます。"
-    receivables = case_receivable_ids(case)
-    if not receivables:
+    receivables = case_receivable_ids(case) if whole else []
+    if not receivables and role != Role.COLLECTOR:
         if access.department_id(user) != case.department_id:
             return f"この事案の{what}は、所管課（{case.department.name}）の職員だけが行えます。"
         return None
@@ -142,8 +145,11 @@ def _refuse(user, action: str, message: str, case: Case, detail: dict | None = N
     raise policy.Refused(message)
 
 
-def _require_control(user, case: Case, action: str, what: str, *, supervising: bool = False, detail: dict | None = None) -> None:
-    message = control_refusal(user, case, what)
+def _require_control(
+    user, case: Case, action: str, what: str, *, supervising: bool = False, whole: bool = True, detail: dict | None = None,
+) -> None:
+    case = Case.objects.select_related("department").get(pk=case.pk)  # as it stands, not as the caller read it
+    message = control_refusal(user, case, what, whole=whole)
     if message is None and supervising and access.role(user) not in SUPERVISING:
         message = f"{what}は、課長・システム管理者だけが行えます。"
     if message is not None:
@@ -463,7 +469,7 @@ def transfer_to_central(cases: Iterable[Case | int], *, on: date, criteria: dict
     them; by a manager who may control each case (`control_refusal`)."""
     ids = sorted({c.pk if isinstance(c, Case) else int(c) for c in cases})
     for case in Case.objects.filter(pk__in=ids).select_related("department").order_by("pk"):
-        _require_control(user, case, "case.transfer", "移管", supervising=True)
+        _require_control(user, case, "case.transfer", "移管", supervising=True, whole=False)
     return _transfer_to_central(ids, on=on, criteria=criteria, note=note, user=user)
 
 
@@ -496,8 +502,9 @@ def return_from_central(case: Case, *, on: date, note: str = "", user=None) -> T
     """移管解除: the central team hands the case back to its department, or the department's
     manager takes it back (`control_refusal`). The central team may hand back any case
     sent to it, tax included: returning it gives no one more than they had."""
-    if not (access.role(user) == Role.COLLECTOR and case.transferred_to_central):
-        _require_control(user, case, "case.return", "移管の解除", supervising=True)
+    current = Case.objects.select_related("department").get(pk=case.pk)  # as it stands, not as the caller read it
+    if not (access.role(user) == Role.COLLECTOR and current.transferred_to_central):
+        _require_control(user, current, "case.return", "移管の解除", supervising=True, whole=False)
     return _return_from_central(case, on=on, note=note, user=user)
 
 

@@ -17,7 +17,8 @@ def last_action():
     return AuditEvent.objects.order_by("-id").values_list("action", "user__username", "debtor_id")[0]
 
 
-def test_every_action_leaves_an_audit_row(taro, taro_nursery, taro_tax, officer, manager, collector, hanako, nursery_fee):
+def test_every_action_leaves_an_audit_row(taro, taro_nursery, officer, manager, collector, hanako, nursery_fee):
+    # taro owes 保育課 only here: its staff control the whole case (test_access: when he owes tax too).
     from tests.cases.conftest import assess
 
     assess(hanako, nursery_fee, 8_000)
@@ -53,7 +54,7 @@ def test_every_action_leaves_an_audit_row(taro, taro_nursery, taro_tax, officer,
     assert sorted(counted) == sorted(a for a, _, _ in steps)
 
 
-def test_a_refused_action_writes_nothing(taro_case, officer):
+def test_a_refused_action_writes_nothing(taro_case, officer, manager):
     before = AuditEvent.objects.count()
     with pytest.raises(actions.CaseError):
         actions.log_contact(taro_case, kind="record", at=timezone.now(), summary="x", user=officer)
@@ -61,8 +62,8 @@ def test_a_refused_action_writes_nothing(taro_case, officer):
         actions.log_contact(taro_case, kind="phone", at=timezone.now(), summary=" ", user=officer)
     with pytest.raises(actions.CaseError):
         actions.record_promise(taro_case, due_on=date(2025, 1, 1), amount=1_000, promised_on=date(2025, 2, 1), user=officer)
-    with pytest.raises(actions.CaseError):
-        actions.return_from_central(taro_case, on=date(2025, 1, 1), user=officer)
+    with pytest.raises(actions.CaseError, match="移管中の事案ではありません"):
+        actions.return_from_central(taro_case, on=date(2025, 1, 1), user=manager)
     assert AuditEvent.objects.count() == before and not ContactEntry.objects.exists()
 
 

@@ -37,8 +37,11 @@ from saiken.staff.models import StaffProfile
 AS_OF = date(2025, 6, 30)  # after FY2024's accounts closed (2025-05-31)
 
 
-def give_role(user, role: str):
-    StaffProfile.objects.update_or_create(user=user, defaults={"role": role})
+def give_role(user, role: str, department: str | None = None):
+    from saiken.catalog.models import Department
+
+    dep = Department.objects.get(code=department) if department else None
+    StaffProfile.objects.update_or_create(user=user, defaults={"role": role, "department": dep})
     return user
 
 
@@ -99,7 +102,9 @@ def city(db, django_user_model, member, clerk, admin_user, taro, hanako) -> City
     city_tax = ReceivableType.objects.get(code="city_tax")
     nursery = ReceivableType.objects.get(code="nursery_fee")
     ichiro = Debtor.objects.create(name="鈴木 一郎", name_kana="スズキ イチロウ", birth_date=date(1960, 1, 1), address="新潟市東区")
-    manager = give_role(django_user_model.objects.create_user("manager", last_name="課長", first_name="花子"), "manager")
+    # Relief on the city tax is proposed and decided in the tax department (saiken.staff.policy).
+    manager = give_role(django_user_model.objects.create_user("manager", last_name="課長", first_name="花子"), "manager", "nozei")
+    tax_clerk = give_role(django_user_model.objects.create_user("tax-clerk"), "clerk", "nozei")
     manager.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision", content_type__app_label="relief"))
     manager = django_user_model.objects.get(pk=manager.pk)
 
@@ -126,7 +131,7 @@ def city(db, django_user_model, member, clerk, admin_user, taro, hanako) -> City
     pay(taro, city_tax, 25_000, date(2024, 10, 15), "counter", current[1])
     d = relief.propose_relief(
         debtor=taro, kind="execution_stop", instalments=[current[3]], ground="no_property", reason="財産調査の結果、財産なし",
-        start_on=date(2024, 12, 1), user=clerk,
+        start_on=date(2024, 12, 1), user=tax_clerk,
     )
     relief.approve_relief(d, manager, date(2024, 12, 2))
     nursery_new = assess(hanako, nursery, 20_000, 2024, 4, date(2024, 4, 30), on=date(2024, 4, 1))

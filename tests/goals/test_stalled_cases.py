@@ -79,7 +79,7 @@ def test_the_actual_equals_the_count_from_the_case_records(city, worked):
 def test_progress_or_a_closed_case_leaves_the_count_at_once(city, worked):
     cases.log_contact(worked["山田 太郎"], kind="phone", at=at(date(2025, 3, 1)), summary="本人と電話", user=city.clerk)
     assert actual("stalled_cases", fiscal_year=2024, receivable_id=city.city_tax.id, as_of=AS_OF) == 1  # jiro
-    cases.close_case(worked["鈴木 次郎"], on=date(2025, 4, 10), reason="移管")
+    cases.close_case(worked["鈴木 次郎"], on=date(2025, 4, 10), reason="移管", user=city.admin)
     # Closed after the year's end: it still counts in FY2024 (open on 2025-03-31), not after its closing.
     assert actual("stalled_cases", fiscal_year=2024, receivable_id=city.city_tax.id, as_of=AS_OF) == 1
     assert stalled_counts(date(2025, 4, 9))[city.city_tax.id] == 1
