@@ -74,6 +74,14 @@ def test_the_tax_clerks_note_is_hidden_from_the_nursery_clerk(client, shared, of
     assert NOTE in html and "給与差押えの準備（月給28万円）" in html and TAX_NOTE_HIDDEN not in html
 
 
+def test_the_tax_clerks_task_is_hidden_in_the_nursery_officers_queue(client, shared, officer, tax_clerk, admin_user):
+    actions.assign(shared, officer, user=admin_user)
+    actions.add_task(shared, kind="follow_up", due_on=date(2025, 2, 1), note="月給28万円の件で再架電", assigned_to=officer, user=tax_clerk)
+    client.force_login(officer)
+    html = client.get(reverse("case_queue")).content.decode()
+    assert "月給28万円" not in html and TAX_NOTE_HIDDEN in html
+
+
 def test_a_tax_disclosure_shows_the_note(client, shared, officer, taro):
     TaxDisclosure.objects.create(debtor=taro, department=officer.staff.department, basis=TaxDisclosure.Basis.CONSENT,
                                  detail="同意書 第7号", valid_from=timezone.localdate() - timedelta(days=1))

@@ -537,7 +537,12 @@ def queue(request):
     cases = list(Case.objects.filter(officer=officer, status=Case.Status.OPEN).filter(visibility.cases_for(request.user)).select_related("debtor", "department"))
     rows = facts.ranked(cases, as_of, visibility.list_receivable_ids(request.user))
     _annotate(rows, as_of)
-    tasks = Task.objects.filter(assigned_to=officer, done_on__isnull=True, case__in=[c.pk for c in cases]).select_related("case__debtor").order_by("due_on", "id")
+    tasks = list(Task.objects.filter(assigned_to=officer, done_on__isnull=True, case__in=[c.pk for c in cases]).select_related("case__debtor").order_by("due_on", "id"))
+    if not access.is_tax_staff(request.user):  # a task tax staff wrote, without a disclosure for its debtor (地方税法22条)
+        secret = visibility.tax_authors([t.created_by_id for t in tasks])
+        for t in tasks:
+            if t.created_by_id in secret and not access.may_see_tax(request.user, t.case.debtor_id):
+                t.note = visibility.TAX_NOTE_HIDDEN
     return render(request, "web/case_queue.html", {
         "as_of": as_of, "officer": officer, "rows": rows, "tasks": tasks, "stalled": sum(1 for r in rows if r.case.stall),
     })
