@@ -136,8 +136,10 @@ def test_no_demand_during_a_granted_deferment(taro, city_tax, django_user_model)
 
     from saiken.relief.actions import approve_relief, propose_relief
 
-    clerk = django_user_model.objects.create_user("clerk")
-    boss = django_user_model.objects.create_user("boss")
+    from tests.conftest import staff
+
+    clerk = staff(django_user_model.objects.create_user("clerk"), "clerk", "nozei")  # city-tax relief is 納税課's
+    boss = staff(django_user_model.objects.create_user("boss"), "manager", "nozei")
     boss.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision"))
     boss = django_user_model.objects.get(pk=boss.pk)
     i = _assess(taro, city_tax, 1)
