@@ -104,7 +104,7 @@ def city(db, django_user_model, member, clerk, admin_user, taro, hanako) -> City
     ichiro = Debtor.objects.create(name="鈴木 一郎", name_kana="スズキ イチロウ", birth_date=date(1960, 1, 1), address="新潟市東区")
     # Relief on the city tax is proposed and decided in the tax department (saiken.staff.policy).
     manager = give_role(django_user_model.objects.create_user("manager", last_name="課長", first_name="花子"), "manager", "nozei")
-    tax_clerk = give_role(django_user_model.objects.create_user("tax-clerk"), "clerk", "nozei")
+    tax_clerk = give_role(django_user_model.objects.create_user("relief-proposer"), "clerk", "nozei")
     manager.user_permissions.add(Permission.objects.get(codename="approve_reliefdecision", content_type__app_label="relief"))
     manager = django_user_model.objects.get(pk=manager.pk)
 
