@@ -1,4 +1,18 @@
-"""One function per change: the reconciliation queue, 充当 and 還付, and the bank files."""
+"""One function per change: the reconciliation queue, 充当 and 還付, and the bank files.
+
+Who may (saiken.staff.policy), checked here before anything is written, so a screen, a
+command and an API are refused alike:
+- posting an unmatched record to an instalment (手動消込) is `Act.PAYMENT_RECONCILE` on the
+  instalment's receivable; setting a record aside (対象外) is the same act without one;
+- 充当, 還付決定, 組戻し, the 総合振込 file and its download are `Act.REFUND` on the
+  receivable of each refund (a refund pays a person's bank account: 地方税法17条・17条の2
+  for taxes, 地方自治法施行令171条の2 (verify) otherwise, decided by the department that
+  owns the claim). A refund file holds only refunds the user may do; downloading it needs
+  the act on every refund in it.
+- `user=None` is the system itself (a management command run on the server by its
+  operator, or the demo seed); an anonymous or any other user is checked.
+Every file written or downloaded leaves an audit row.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +24,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from saiken import audit
+from saiken.documents.store import NotStored, stored_name
+from saiken.documents.store import resolve as resolve_stored
 from saiken.ledger import actions as ledger
 from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.payments.models import DebitRun, DirectDebitMandate, ReceivedPayment, Refund
 from saiken.prescription import collectability
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 Status = ReceivedPayment.Status
 WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
@@ -24,6 +42,7 @@ WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
 @transaction.atomic
 def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> ReceivedPayment:
     """手動消込: a clerk names the instalment an unmatched record pays; it is posted now."""
+    _require(user, Act.PAYMENT_RECONCILE, instalment.receivable_id)
     received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     if received.status not in WAITING:
         raise LedgerError(f"この収納データは{received.get_status_display()}のため消込できません。", "status")
@@ -43,6 +62,7 @@ def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> 
 @transaction.atomic
 def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
     """対象外: the record is not ours to post (e.g. another city's slip); kept, with the reason."""
+    _require(user, Act.PAYMENT_RECONCILE)
     if not reason.strip():
         raise LedgerError("理由を入力してください。", "reason")
     received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
@@ -60,6 +80,7 @@ def transfer_overpayment(instalment: Instalment, *, on: date, user=None) -> int:
     """充当: apply the 過誤納金 held on an instalment to the same person's open debts of the
     same receivable, oldest first (by the receivable's allocation rules). Returns yen moved."""
     instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    _require(user, Act.REFUND, instalment.receivable_id)
     held = instalment.overpaid
     if held == 0:
         raise LedgerError("過誤納金がありません。", "instalment")
@@ -89,6 +110,7 @@ def decide_refund(
     from saiken.core.formats.kana import bank_kana
 
     instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    _require(user, Act.REFUND, instalment.receivable_id)
     amount = instalment.overpaid if amount is None else amount
     if not bank_code:
         mandate = DirectDebitMandate.objects.filter(debtor_id=instalment.debtor_id, receivable_id=instalment.receivable_id).order_by("-valid_from").first()
@@ -114,11 +136,16 @@ def decide_refund(
 
 @transaction.atomic
 def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] | None:
-    """総合振込データ: every decided refund not yet sent, in one 全銀 種別21 file."""
+    """総合振込データ: every decided refund not yet sent that the user may refund, in one
+    全銀 種別21 file (a clerk's file holds her department's refunds; an administrator's, all)."""
     from saiken.core.formats.banks import bank_name, branch_name
     from saiken.core.formats.zengin import TransferItem, write_credit_transfer
 
-    refunds = list(Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED).order_by("id"))
+    _require(user, Act.REFUND)
+    waiting = Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED)
+    if user is not None:
+        waiting = waiting.filter(instalment__receivable_id__in=policy.receivable_ids(user, Act.REFUND))
+    refunds = list(waiting.order_by("id"))
     if not refunds:
         return None
     items = [
@@ -137,9 +164,11 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
         line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
     path = _write(f"refunds-{transfer_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
-    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=str(path))
+    name = stored_name(path)
+    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=name)
     total = sum(r.amount for r in refunds)
-    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）", detail={"file": str(path)})
+    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）",
+                 detail={"file": name, "refunds": [r.pk for r in refunds]})
     return path, len(refunds), total
 
 
@@ -204,6 +233,30 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def _require(user, act: Act, receivable: int | None = None) -> None:
+    """The policy's answer for a user; `None` is the system itself (see the module docstring)."""
+    if user is not None:
+        policy.require(user, act, receivable)
+
+
+def refund_file(refund: Refund, *, user=None) -> Path:
+    """The 総合振込 file a refund was sent in, for download: `Act.REFUND` on every refund in
+    that file, the file only by its generated name inside the document directory (never a
+    path stored elsewhere), and an audit row naming the file and its refunds."""
+    refund = Refund.objects.select_related("instalment").get(pk=refund.pk)
+    _require(user, Act.REFUND, refund.instalment.receivable_id)
+    if not refund.transfer_file:
+        raise NotStored("振込データがありません。")
+    in_file = list(Refund.objects.filter(transfer_file=refund.transfer_file).values_list("pk", "instalment__receivable_id"))
+    for _, receivable_id in in_file:
+        _require(user, Act.REFUND, receivable_id)
+    path = resolve_stored(refund.transfer_file, folder="bank", prefix="refunds-")
+    audit.record(user=user, action="payments.download_refunds", target=refund, debtor_id=refund.instalment.debtor_id,
+                 summary=f"総合振込データ {path.name} をダウンロード（{len(in_file):,}件）",
+                 detail={"file": stored_name(path), "refunds": sorted(pk for pk, _ in in_file)})
+    return path
+
+
 @transaction.atomic
 def refund_returned(refund: Refund, *, on: date, reason: str, user=None) -> Refund:
     """組戻し: a refund the bank could not pay came back; the money is held as 過誤納金 again,
@@ -212,7 +265,8 @@ def refund_returned(refund: Refund, *, on: date, reason: str, user=None) -> Refu
     from saiken.ledger.booking import book
     from saiken.ledger.models import Entry
 
-    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    refund = Refund.objects.select_for_update().select_related("instalment").get(pk=refund.pk)
+    _require(user, Act.REFUND, refund.instalment.receivable_id)
     if refund.status != Refund.Status.SENT:
         raise LedgerError(f"この還付は{refund.get_status_display()}のため返戻にできません。", "status")
     if not reason.strip():
