@@ -37,8 +37,9 @@ def stored_name(path: Path | str) -> str:
     return name
 
 
-def resolve(name: str, *, folder: str, prefix: str = "") -> Path:
-    """The file `name` names in `folder` of the document directory, or NotStored.
+def resolve(name: str, *, folder: str = "", prefix: str = "") -> Path:
+    """The file `name` names in `folder` of the document directory ("" for the directory
+    itself), its file name starting with `prefix`, or NotStored.
 
     Names written before the document directory kept relative names (absolute paths inside
     the directory) are taken when they resolve inside it; anything else is refused."""
@@ -54,9 +55,9 @@ def resolve(name: str, *, folder: str, prefix: str = "") -> Path:
     if not _NAME.match(name):
         raise NotStored("ファイルがありません。")
     parts = name.split("/")
-    if parts[:-1] != folder.split("/") or not parts[-1].startswith(prefix):
+    if parts[:-1] != [p for p in folder.split("/") if p] or not parts[-1].startswith(prefix):
         raise NotStored("ファイルがありません。")
     path = (base / name).resolve()
-    if not path.is_relative_to(base / folder) or not path.is_file():
+    if not path.is_relative_to(base) or path.parent != base.joinpath(*parts[:-1]) or not path.is_file():
         raise NotStored("ファイルがありません。")
     return path
