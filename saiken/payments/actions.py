@@ -3,7 +3,9 @@
 Who may (saiken.staff.policy), checked here before anything is written, so a screen, a
 command and an API are refused alike:
 - posting an unmatched record to an instalment (手動消込) is `Act.PAYMENT_RECONCILE` on the
-  instalment's receivable; setting a record aside (対象外) is the same act without one;
+  instalment's receivable; setting a record aside (対象外) is the same act, on the receivable
+  of the instalment the record was matched to when it names one (another department's
+  record, left in the queue by saiken.payments.imports);
 - 充当, 還付決定, 組戻し, the 総合振込 file and its download are `Act.REFUND` on the
   receivable of each refund (a refund pays a person's bank account: 地方税法17条・17条の2
   for taxes, 地方自治法施行令171条の2 (verify) otherwise, decided by the department that
@@ -62,10 +64,11 @@ def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> 
 @transaction.atomic
 def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
     """対象外: the record is not ours to post (e.g. another city's slip); kept, with the reason."""
-    _require(user, Act.PAYMENT_RECONCILE)
+    received = ReceivedPayment.objects.select_for_update().select_related("instalment").get(pk=received.pk)
+    # A record matched to another department's instalment is that department's to set aside.
+    _require(user, Act.PAYMENT_RECONCILE, received.instalment.receivable_id if received.instalment else None)
     if not reason.strip():
         raise LedgerError("理由を入力してください。", "reason")
-    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     if received.status not in WAITING:
         raise LedgerError(f"この収納データは{received.get_status_display()}です。", "status")
     received.status, received.reason = Status.DISMISSED, reason[:200]

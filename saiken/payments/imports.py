@@ -153,7 +153,8 @@ def _scope(user) -> frozenset[int] | None:
 
 def within(matches: dict[int, Match], allowed: frozenset[int] | None) -> dict[int, Match]:
     """The matches, with those that would pay a receivable outside `allowed` turned into
-    unmatched records (they wait in the queue for the department that owns them)."""
+    unmatched records: they wait in the queue, naming the instalment they were matched to,
+    for the department that owns it."""
     if allowed is None:
         return matches
     ids = sorted({i for m in matches.values() if m.found for i in m.instalment_ids})
@@ -167,7 +168,7 @@ def within(matches: dict[int, Match], allowed: frozenset[int] | None) -> dict[in
     out = {}
     for line, m in matches.items():
         theirs = sorted({owner[i] for i in m.instalment_ids if owner.get(i) in outside}) if m.found else []
-        out[line] = Match(reason=f"所管外の債権（{'・'.join(names[r] for r in theirs)}）の調定のため消込していません（所管課で消込）") if theirs else m
+        out[line] = replace(m, outside=True, reason=f"所管外の債権（{'・'.join(names[r] for r in theirs)}）の調定のため消込していません（所管課で消込）") if theirs else m
     return out
 
 

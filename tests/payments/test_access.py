@@ -88,8 +88,15 @@ def test_a_nursery_clerks_store_file_pays_no_tax_instalment(client, users, tax, 
     fee.refresh_from_db()
     assert (tax.principal_due, fee.principal_due) == (12_300, 0)
     waiting = ReceivedPayment.objects.get(status="unmatched")
-    assert waiting.amount == 12_300 and "所管外" in waiting.reason and waiting.payment_id is None
-    # ... and the tax clerk posts it from the queue.
+    assert (waiting.amount, waiting.instalment_id, waiting.payment_id) == (12_300, tax.pk, None) and "所管外" in waiting.reason
+    # The nursery clerk's queue does not list it, nor may she set it aside ...
+    assert list(c.get(reverse("payment_queue")).context["page"]) == []
+    assert c.post(reverse("payment_resolve", args=[waiting.pk]), {"dismiss": "1", "reason": "対象外"}).status_code == 403
+    with pytest.raises(Refused):
+        actions.dismiss(waiting, reason="対象外", user=users["hoiku"])
+    # ... the tax clerk's lists it, and she posts it.
+    listed = as_user(client, users["nozei"]).get(reverse("payment_queue"))
+    assert list(listed.context["page"]) == [waiting] and f"調定 {tax.pk}" in listed.content.decode()
     actions.resolve(waiting, tax, user=users["nozei"])
     tax.refresh_from_db()
     assert tax.principal_due == 0

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -127,8 +128,12 @@ def import_detail(request, pk: int):
 @login_required
 def queue(request):
     policy.require(request.user, Act.PAYMENT_RECONCILE)
+    # Records with no instalment wait for anyone who reconciles; one matched to another
+    # department's instalment, for that department only.
+    mine = policy.receivable_ids(request.user, Act.PAYMENT_RECONCILE)
     waiting = (
         ReceivedPayment.objects.filter(status__in=actions.WAITING)
+        .filter(Q(instalment__isnull=True) | Q(instalment__receivable_id__in=mine))
         .select_related("import_batch").order_by("paid_on", "id")
     )
     page = Paginator(waiting, 50).get_page(request.GET.get("page"))
@@ -139,7 +144,7 @@ def queue(request):
 @require_POST
 def resolve(request, pk: int):
     policy.require(request.user, Act.PAYMENT_RECONCILE)
-    received = get_object_or_404(ReceivedPayment, pk=pk)
+    received = get_object_or_404(ReceivedPayment.objects.select_related("instalment"), pk=pk)
     if request.POST.get("dismiss"):
         try:
             actions.dismiss(received, reason=request.POST.get("reason", ""), user=request.user)
