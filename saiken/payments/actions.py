@@ -177,14 +177,16 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
 
 @transaction.atomic
 def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> DebitRun:
-    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate."""
+    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate (asked by a
+    user: `Act.PAYMENT_IMPORT`, and only the receivables she may act on; the command: all)."""
     from saiken.core.formats.banks import bank_name, branch_name
     from saiken.core.formats.zengin import DebitItem, write_debit_request
 
-    mandates = {
-        (m.debtor_id, m.receivable_id): m
-        for m in DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date).order_by("valid_from")
-    }
+    _require(user, Act.PAYMENT_IMPORT)
+    active = DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date)
+    if user is not None:
+        active = active.filter(receivable_id__in=policy.receivable_ids(user, Act.PAYMENT_IMPORT))
+    mandates = {(m.debtor_id, m.receivable_id): m for m in active.order_by("valid_from")}
     due = list(Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due"))
     # A claim extinguished (免除, 債権放棄, 執行停止による即時消滅…) is never debited: left out, counted in the audit row.
     gone = collectability.split([row[0] for row in due if (row[1], row[2]) in mandates], debit_date).extinguished
@@ -210,13 +212,14 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH), account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE,
         account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items, line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
-    if out is not None:
+    if out is not None:  # the command's --out: the operator's own file, named as given
         out.write_bytes(data)
-        path = out
+        path, name = out, str(out)
     else:
         path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
+        name = stored_name(path)
     DirectDebitMandate.objects.filter(pk__in=first_time).update(first_debit_done=True)
-    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=str(path))
+    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=name)
     audit.record(user=user, action="payments.export_debits", target=run,
                  summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）" + (f"、消滅債権のため除外 {len(gone):,}件" if gone else ""),
                  detail={"extinguished": sorted(gone)})

@@ -295,3 +295,16 @@ def test_the_admin_cannot_change_a_refund(client, users, sent):
     assert c.post(reverse("admin:payments_refund_delete", args=[sent.pk]), {"post": "yes"}).status_code == 403
     sent.refresh_from_db()
     assert (sent.amount, sent.account_number, sent.status, sent.transfer_file.startswith("bank/refunds-")) == (38_000, "7654321", "sent", True)
+
+
+def test_a_debit_request_file_asked_by_a_user(users, fee, hanako, nursery_fee, documents):
+    from saiken.payments.models import DirectDebitMandate
+
+    DirectDebitMandate.objects.create(debtor=hanako, receivable=nursery_fee, valid_from=date(2026, 4, 1), **ACCOUNT)
+    with pytest.raises(Refused):
+        actions.export_debits(debit_date=fee.due_date, user=users["iinkai"])
+    with pytest.raises(Exception, match="対象はありません"):
+        actions.export_debits(debit_date=fee.due_date, user=users["nozei"])  # not a tax mandate
+    run = actions.export_debits(debit_date=fee.due_date, user=users["hoiku"])
+    assert run.items == 1 and run.filename.startswith("bank/debits-")
+    assert (Path(documents) / run.filename).is_file()
