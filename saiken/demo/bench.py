@@ -377,8 +377,14 @@ def measure_import(*, payments: int, seed: int, as_of: date) -> dict:
     screen and `saiken import-payments` use."""
     from django.db import connection
 
+    from django.contrib.auth import get_user_model
+
+    from saiken.demo.load import DEMO_USER, ensure_demo_user
     from saiken.ledger.verify import all_differences
     from saiken.payments.imports import import_payments, parse
+
+    ensure_demo_user()  # the import is made as the demo administrator (never anonymous)
+    user = get_user_model().objects.get_by_natural_key(DEMO_USER[0])
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -391,12 +397,12 @@ def measure_import(*, payments: int, seed: int, as_of: date) -> dict:
     parse_only = time.perf_counter() - t
     del parsed
     t = time.perf_counter()
-    batch = import_payments(data, format="conveni", filename="bench.csv")
+    batch = import_payments(data, format="conveni", filename="bench.csv", user=user)
     seconds = time.perf_counter() - t
     t = time.perf_counter()
     refused = ""
     try:
-        import_payments(data, format="conveni", filename="bench-again.csv")
+        import_payments(data, format="conveni", filename="bench-again.csv", user=user)
     except Exception as e:  # the same file again must be refused
         refused = type(e).__name__
     again = time.perf_counter() - t

@@ -11,8 +11,7 @@ command and an API are refused alike:
   for taxes, 地方自治法施行令171条の2 (verify) otherwise, decided by the department that
   owns the claim). A refund file holds only refunds the user may do; downloading it needs
   the act on every refund in it.
-- `user=None` is the system itself (a management command run on the server by its
-  operator, or the demo seed); an anonymous or any other user is checked.
+There is no anonymous act: a command names the staff login it runs as (`--user`).
 Every file written or downloaded leaves an audit row.
 """
 
@@ -146,8 +145,7 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
 
     _require(user, Act.REFUND)
     waiting = Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED)
-    if user is not None:
-        waiting = waiting.filter(instalment__receivable_id__in=policy.receivable_ids(user, Act.REFUND))
+    waiting = waiting.filter(instalment__receivable_id__in=policy.receivable_ids(user, Act.REFUND))
     refunds = list(waiting.order_by("id"))
     if not refunds:
         return None
@@ -177,15 +175,14 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
 
 @transaction.atomic
 def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> DebitRun:
-    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate (asked by a
-    user: `Act.PAYMENT_IMPORT`, and only the receivables she may act on; the command: all)."""
+    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate, of the
+    receivables the user may act on (`Act.PAYMENT_IMPORT`; an administrator: all)."""
     from saiken.core.formats.banks import bank_name, branch_name
     from saiken.core.formats.zengin import DebitItem, write_debit_request
 
     _require(user, Act.PAYMENT_IMPORT)
     active = DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date)
-    if user is not None:
-        active = active.filter(receivable_id__in=policy.receivable_ids(user, Act.PAYMENT_IMPORT))
+    active = active.filter(receivable_id__in=policy.receivable_ids(user, Act.PAYMENT_IMPORT))
     mandates = {(m.debtor_id, m.receivable_id): m for m in active.order_by("valid_from")}
     due = list(Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due"))
     # A claim extinguished (免除, 債権放棄, 執行停止による即時消滅…) is never debited: left out, counted in the audit row.
@@ -240,9 +237,7 @@ def _user(user):
 
 
 def _require(user, act: Act, receivable: int | None = None) -> None:
-    """The policy's answer for a user; `None` is the system itself (see the module docstring)."""
-    if user is not None:
-        policy.require(user, act, receivable)
+    policy.require(user, act, receivable)
 
 
 def refund_file(refund: Refund, *, user=None) -> Path:

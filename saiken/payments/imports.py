@@ -21,9 +21,9 @@ posted only to an instalment of a receivable the importing user may act on (her
 department's; an administrator's: every one); a record that pays another department's
 instalment is not posted but waits in the reconciliation queue as unmatched, with the
 reason, for that department to post. Nothing is refused for it: the file is taken whole,
-the money is recorded, and no department pays another's debt by mistake. `user=None` is
-the system itself (the import-payments command, run on the server by its operator): every
-receivable.
+the money is recorded, and no department pays another's debt by mistake. There is no
+anonymous import: the import-payments command names the staff login it runs as (`--user`;
+an administrator's for a city-wide file).
 """
 
 from __future__ import annotations
@@ -143,8 +143,6 @@ def preview(
 
 def _scope(user) -> frozenset[int] | None:
     """The receivables the user's file may pay (None: every one); refuses a user who may not import."""
-    if user is None:
-        return None
     policy.require(user, Act.PAYMENT_IMPORT)
     if access.role(user) == Role.ADMIN:
         return None

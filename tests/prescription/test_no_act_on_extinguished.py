@@ -40,7 +40,7 @@ from saiken.payments.models import DebitRun, DirectDebitMandate
 from saiken.prescription.collectability import collectability
 from saiken.prescription.models import PrescriptionEvent
 from saiken.relief import actions as relief
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, a
     d = relief.propose_relief(debtor=jiro, kind="execution_stop", instalments=[gone], ground="no_property", reason="財産なし",
                               start_on=date(2026, 12, 1), immediate_extinction=True, user=admin)
     relief.approve_relief(d, approver, date(2026, 12, 1))
-    run = export_debits(debit_date=due, out=tmp_path / "request.dat")
+    run = export_debits(debit_date=due, out=tmp_path / "request.dat", user=operator())
     assert (run.items, run.amount, run.extinguished) == (1, 30_000, [gone.pk])
     assert f"{kept.pk:020d}".encode() in (tmp_path / "request.dat").read_bytes()
     assert f"{gone.pk:020d}".encode() not in (tmp_path / "request.dat").read_bytes()
@@ -233,7 +233,7 @@ def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, a
     from io import StringIO
 
     stdout = StringIO()
-    call_command("export_debits", "--date", due.isoformat(), "--out", str(out), stdout=stdout)
+    call_command("export_debits", "--date", due.isoformat(), "--out", str(out), "--user", operator().username, stdout=stdout)
     assert "消滅した債権（免除・債権放棄・執行停止による消滅など）1件は依頼していません" in stdout.getvalue()
 
 
@@ -246,7 +246,7 @@ def test_the_debit_export_refuses_when_only_extinguished_claims_are_due(jiro, ad
                               start_on=date(2026, 12, 1), immediate_extinction=True, user=admin)
     relief.approve_relief(d, approver, date(2026, 12, 1))
     with pytest.raises(LedgerError, match="消滅した債権 1件を除外"):
-        export_debits(debit_date=due, out=tmp_path / "request.dat")
+        export_debits(debit_date=due, out=tmp_path / "request.dat", user=operator())
     assert not DebitRun.objects.exists()
 
 
