@@ -63,9 +63,10 @@ def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> 
 @transaction.atomic
 def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
     """対象外: the record is not ours to post (e.g. another city's slip); kept, with the reason."""
-    received = ReceivedPayment.objects.select_for_update().select_related("instalment").get(pk=received.pk)
+    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     # A record matched to another department's instalment is that department's to set aside.
-    _require(user, Act.PAYMENT_RECONCILE, received.instalment.receivable_id if received.instalment else None)
+    owner = Instalment.objects.filter(pk=received.instalment_id).values_list("receivable_id", flat=True).first() if received.instalment_id else None
+    _require(user, Act.PAYMENT_RECONCILE, owner)
     if not reason.strip():
         raise LedgerError("理由を入力してください。", "reason")
     if received.status not in WAITING:
