@@ -17,6 +17,7 @@ Every file written or downloaded leaves an audit row.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -226,10 +227,15 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
 
 
 def _write(name: str, data: bytes) -> Path:
+    """A bank file (account numbers, names, amounts) in the document directory, readable
+    and writable by the service user only."""
     folder = Path(settings.SAIKEN_DOCUMENT_DIR) / "bank"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(data)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    path.chmod(0o600)  # an older file of the same name keeps its mode otherwise
     return path
 
 

@@ -208,6 +208,7 @@ def sent(users, overpaid):
     refund.refresh_from_db()
     assert (refund.status, count, total) == ("sent", 1, 38_000)
     assert refund.transfer_file == f"bank/{path.name}"  # a generated name, not a path
+    assert path.stat().st_mode & 0o777 == 0o600  # account numbers: the service user's only
     return refund
 
 
