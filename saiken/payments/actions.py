@@ -7,9 +7,8 @@ command and an API are refused alike:
   of the instalment the record was matched to when it names one (another department's
   record, left in the queue by saiken.payments.imports);
 - 充当, 還付決定, 組戻し, the 総合振込 file and its download are `Act.REFUND` on the
-  receivable of each refund (a refund pays a person's bank account: 地方税法17条・17条の2
-  for taxes, 地方自治法施行令171条の2 (verify) otherwise, decided by the department that
-  owns the claim). A refund file holds only refunds the user may do; downloading it needs
+  receivable of each refund (a refund pays a person's bank account; 還付 and 充当 of a tax's
+  過誤納金 are 地方税法17条・17条の2, decided by the department that owns the claim). A refund file holds only refunds the user may do; downloading it needs
   the act on every refund in it.
 There is no anonymous act: a command names the staff login it runs as (`--user`).
 Every file written or downloaded leaves an audit row.

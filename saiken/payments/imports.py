@@ -15,8 +15,8 @@
 
 Who may (saiken.staff.policy): importing and confirming a file is `Act.PAYMENT_IMPORT`.
 A bank's or a store's file pays many receivables at once, and the city's departments
-each own theirs (地方自治法施行令171条 (verify): the head of the department in charge
-collects its claims; 地方税法22条 keeps tax figures with tax staff). So a record is
+each own theirs (the city's 事務分掌, 地方自治法158条 (verify); 地方税法22条 keeps tax
+figures with tax staff). So a record is
 posted only to an instalment of a receivable the importing user may act on (her
 department's; an administrator's: every one); a record that pays another department's
 instalment is not posted but waits in the reconciliation queue as unmatched, with the
