@@ -39,3 +39,16 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "web/404.html", {"message": _message(exception, DEFAULT_404)}, status=404)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its CSRF token (an expired page, another site): our 403."""
+    return render(request, "web/403.html", {"message": "画面の有効期限が切れたか、不正な送信です。画面を開き直してから操作してください。"}, status=403)
+
+
+def server_error(request):
+    """500: a page that needs nothing (no database, no user) — only the static template."""
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("web/500.html").render())
