@@ -9,21 +9,13 @@ administrator's, for a city-wide run; a department's clerk, for that department'
 from datetime import date
 from json import dumps
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.catalog.models import ReceivableType
 from saiken.demands.actions import issue_demands
 from saiken.ledger.errors import LedgerError
+from saiken.staff.cli import staff_user
 from saiken.staff.policy import Refused
-
-
-def staff_user(username: str):
-    """The login a command runs as, or CommandError."""
-    try:
-        return get_user_model().objects.get_by_natural_key(username)
-    except get_user_model().DoesNotExist as e:
-        raise CommandError(f"ユーザー {username} が見つかりません。") from e
 
 
 class Command(BaseCommand):

@@ -11,8 +11,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.ledger.errors import LedgerError
-from saiken.demands.management.commands.issue_demands import staff_user
 from saiken.relief import writeoff
+from saiken.staff.cli import staff_user
 from saiken.staff.policy import Refused
 
 
