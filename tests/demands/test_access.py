@@ -221,3 +221,21 @@ def test_an_administrator_renders_and_downloads_the_city_run(city_run):
     path = render_run(city_run, user=admin)
     assert path is not None and open_document(city_run, admin) == path
     assert AuditEvent.objects.filter(action__in=["demand.render", "demand.download"], user=admin).count() == 2
+
+
+def test_a_tax_disclosure_lets_a_clerk_see_a_tax_notice_not_record_its_delivery(client, city_run, cast, taro):
+    from saiken.catalog.models import Department
+    from saiken.demands import delivery
+    from saiken.demands.models import DeliveryEvent
+    from saiken.staff.models import TaxDisclosure
+
+    TaxDisclosure.objects.create(debtor=taro, department=Department.objects.get(code="hoiku"), basis="consent",
+                                 detail="同意書 第123号", valid_from=date(2026, 1, 1), recorded_by=cast["hoiku"])
+    tax_notice = Demand.objects.get(receivable__code="city_tax")
+    assert not delivery.may_record(cast["hoiku"], tax_notice) and delivery.may_record(cast["nozei"], tax_notice)
+    with pytest.raises(delivery.DeliveryError, match="権限がありません"):
+        delivery.record_return(tax_notice, returned_on=date(2026, 5, 20), reason="moved", user=cast["hoiku"], today=date(2026, 6, 1))
+    client.force_login(cast["hoiku"])
+    page = client.get(reverse("demand_detail", args=[tax_notice.pk])).content.decode()
+    assert "56,789" in page and 'id="return"' not in page
+    assert not DeliveryEvent.objects.exists()
