@@ -309,14 +309,17 @@ def measure_demands(*, as_of: date, peak: int = 30_000) -> dict:
     )
     if busiest is None:
         raise BenchFailed("no overdue instalments to demand")
+    from saiken.demo.load import operator
+
+    user = operator()
     t = time.perf_counter()
-    one = issue_demands(as_of=issued_on, due_on=busiest["due_date"])
+    one = issue_demands(as_of=issued_on, user=user, due_on=busiest["due_date"], today=issued_on)
     one_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    rest = issue_demands(as_of=issued_on)
+    rest = issue_demands(as_of=issued_on, user=user, today=issued_on)
     rest_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    again = issue_demands(as_of=issued_on)
+    again = issue_demands(as_of=issued_on, user=user, today=issued_on)
     again_seconds = time.perf_counter() - t
 
     biggest = max((one, rest), key=lambda r: r.demands)  # render real notices, as many as the bench asks
@@ -377,14 +380,11 @@ def measure_import(*, payments: int, seed: int, as_of: date) -> dict:
     screen and `saiken import-payments` use."""
     from django.db import connection
 
-    from django.contrib.auth import get_user_model
-
-    from saiken.demo.load import DEMO_USER, ensure_demo_user
+    from saiken.demo.load import operator
     from saiken.ledger.verify import all_differences
     from saiken.payments.imports import import_payments, parse
 
-    ensure_demo_user()  # the import is made as the demo administrator (never anonymous)
-    user = get_user_model().objects.get_by_natural_key(DEMO_USER[0])
+    user = operator()  # the import is made as the demo administrator (never anonymous)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:

@@ -50,7 +50,7 @@ def owed(taro, hanako, city_tax, nursery_fee):
     city_tax.demand_fee = 100
     city_tax.save()
     tax = [assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=n, nominal_due=date(2026, 5, 1), amount=12_300, assessed_on=date(2026, 4, 10)) for n in (1, 2)]
-    issue_demands(as_of=date(2026, 5, 15), receivable_ids=[city_tax.pk])
+    issue_demands(user=operator(), as_of=date(2026, 5, 15), receivable_ids=[city_tax.pk])
     fee = assess(debtor=hanako, receivable=nursery_fee, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 5, 31), amount=20_000, assessed_on=date(2026, 4, 10))
     return {"tax": tax, "demand": Demand.objects.get(), "nursery": fee}
 

@@ -57,7 +57,7 @@ def test_request_result_round_trip_posts_the_paid_and_records_the_failed(debits,
     failed = ReceivedPayment.objects.get(status="failed")
     assert (failed.instalment_id, failed.result_code, failed.reason) == (taro_i.pk, "1", "資金不足")
     # The failed debit flows into the next demand run; the paid one does not.
-    issue_demands(as_of=date(2026, 6, 10))
+    issue_demands(user=operator(), as_of=date(2026, 6, 10))
     assert list(DemandLine.objects.values_list("instalment_id", flat=True)) == [taro_i.pk]
     assert list(balance_differences()) == [] and list(summary_differences()) == []
 

@@ -88,7 +88,7 @@ def nhi(taro):
     """(第1期 never demanded, 第2期 demanded 2024-11-15)."""
     first = assess(taro, "national_health_insurance", 2024, 1, date(2024, 9, 30), 18_000, date(2024, 6, 15))
     second = assess(taro, "national_health_insurance", 2024, 2, date(2024, 11, 5), 18_000, date(2024, 6, 15))
-    issue_demands(as_of=date(2024, 11, 15), due_on=date(2024, 11, 5))
+    issue_demands(user=operator(), as_of=date(2024, 11, 15), due_on=date(2024, 11, 5))
     return first, second
 
 
@@ -101,7 +101,7 @@ def taro_case(taro, nhi, clerk):
 @pytest.fixture
 def hospital(hanako):
     i = assess(hanako, "hospital_fee", 2021, 1, date(2021, 6, 30), 50_000, date(2021, 6, 1))
-    issue_demands(as_of=date(2021, 7, 12), due_on=date(2021, 6, 30))
+    issue_demands(user=operator(), as_of=date(2021, 7, 12), due_on=date(2021, 6, 30))
     return i
 
 
@@ -118,7 +118,7 @@ def jiro(db):
 @pytest.fixture
 def jiro_stopped(jiro, admin, approver):
     i = assess(jiro, "nursery_fee", 2023, 1, date(2023, 7, 31), 40_000, date(2023, 6, 1))
-    issue_demands(as_of=date(2023, 8, 10), due_on=date(2023, 7, 31))
+    issue_demands(user=operator(), as_of=date(2023, 8, 10), due_on=date(2023, 7, 31))
     d = relief.propose_relief(debtor=jiro, kind="execution_stop", instalments=[i], ground="no_property", reason="財産調査の結果、財産なし",
                               start_on=date(2023, 9, 1), user=admin)
     relief.approve_relief(d, approver, date(2023, 9, 1))
@@ -200,7 +200,7 @@ def test_reminders_leave_the_extinguished_claims_out(taro_case, nhi, clerk):
 
 
 def test_the_demand_run_leaves_them_out_and_counts_them(nhi):
-    run = issue_demands(as_of=TODAY)
+    run = issue_demands(user=operator(), as_of=TODAY)
     assert (run.demands, run.lines, run.extinguished) == (0, 0, 1)
     assert not DemandLine.objects.filter(instalment=nhi[0]).exists()
     assert "消滅債権のため除外 1期別" in AuditEvent.objects.get(action="demand.issue", target_id=str(run.pk)).summary
@@ -213,7 +213,7 @@ def test_a_claim_extinguished_by_three_years_of_stop_is_refused_too(jiro_case, j
         dispositions.record_disposition(jiro_case, kind="seizure_wage", instalments=[jiro_stopped], decided_on=TODAY, user=admin, today=TODAY,
                                         third_party_name="株式会社 寺尾")
     nothing_written("case.pledge", "case.disposition", "prescription.event")
-    assert issue_demands(as_of=TODAY).extinguished == 0  # already demanded in 2023: not a candidate
+    assert issue_demands(user=operator(), as_of=TODAY).extinguished == 0  # already demanded in 2023: not a candidate
 
 
 def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, approver, tmp_path):
@@ -266,7 +266,7 @@ def test_an_invoked_private_claim_is_refused(hanako_case, hospital, admin):
     with pytest.raises(CaseError, match="令和8年11月2日に債務者が時効を援用し、消滅しています（民法145条）"):
         dispositions.record_disposition(hanako_case, kind="payment_order", instalments=[hospital], decided_on=TODAY, court_name="新潟簡易裁判所",
                                         user=admin, today=TODAY)
-    assert issue_demands(as_of=TODAY).extinguished == 0  # demanded in 2021
+    assert issue_demands(user=operator(), as_of=TODAY).extinguished == 0  # demanded in 2021
 
 
 # --- through the screens (a permitted clerk posts the forms) ---------------------------------

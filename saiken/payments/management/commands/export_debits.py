@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saiken.ledger.errors import LedgerError
 from saiken.payments.actions import export_debits
-from saiken.payments.management.commands._user import HELP, staff_user
+from saiken.staff.cli import staff_user
 from saiken.staff.policy import Refused
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, required=True, help="引落日（納期限）")
         parser.add_argument("--out", type=Path, required=True, help="出力ファイル")
-        parser.add_argument("--user", required=True, help=HELP)
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。権限と所管の範囲はその職員のもの。監査ログに記録）")
 
     def handle(self, *args, date, out, user, **options):
         try:

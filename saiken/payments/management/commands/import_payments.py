@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.payments.imports import ImportRefused, import_payments
-from saiken.payments.management.commands._user import HELP, staff_user
+from saiken.staff.cli import staff_user
 from saiken.payments.models import Format, ImportMapping
 from saiken.staff.policy import Refused
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=Format.values)
         parser.add_argument("--mapping", help="取込レイアウト名（csv は必須、elqr は省略時に標準レイアウト）")
         parser.add_argument("--debit-date", type=date.fromisoformat, help="口座振替の引落日（省略時はヘッダーの月日から推定）")
-        parser.add_argument("--user", required=True, help=HELP)
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。権限と所管の範囲はその職員のもの。監査ログに記録）")
         parser.add_argument("--json", action="store_true")
 
     def handle(self, *args, file: Path, format: str, mapping: str | None, debit_date, json: bool, user: str, **options):
