@@ -141,7 +141,8 @@ def test_a_committee_member_may_not_import(client, users, tax, fee):
     with pytest.raises(Refused):
         preview(store_file(tax, fee), format="conveni", filename="kakuho.csv", user=users["iinkai"])
     c = as_user(client, users["iinkai"])
-    assert c.get(reverse("payment_imports")).status_code == 403
+    refused = c.get(reverse("payment_imports"))
+    assert refused.status_code == 403 and "収納データの取込を行う権限がありません" in refused.content.decode()
     assert upload(c, store_file(tax, fee)).status_code == 403
     assert confirm(c, "0" * 64).status_code == 403
     assert PaymentImport.objects.count() == 0 and ReceivedPayment.objects.count() == 0
@@ -177,7 +178,8 @@ def test_a_nursery_clerk_may_not_post_to_a_tax_instalment(client, users, tax, un
         actions.resolve(unmatched, tax, user=users["hoiku"])
     c = as_user(client, users["hoiku"])
     assert c.get(reverse("payment_queue")).status_code == 200
-    assert c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)}).status_code == 403
+    refused = c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)})
+    assert refused.status_code == 403 and "所管課（財務部 納税課）" in refused.content.decode()
     unmatched.refresh_from_db()
     assert unmatched.status == "unmatched"
 
@@ -227,7 +229,9 @@ def test_a_committee_member_may_not_touch_a_refund(client, users, overpaid, sent
     c = as_user(client, member)
     done = AuditEvent.objects.exclude(action__endswith="refused")  # a refusal may leave its own row, nothing else
     before = done.count()
-    assert c.get(reverse("payment_refund_download", args=[sent.pk])).status_code == 403
+    refused = c.get(reverse("payment_refund_download", args=[sent.pk]))
+    assert refused.status_code == 403 and "過誤納金の還付・充当を行う権限がありません" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="access.refused", user=member).exists()  # the attempt is in the log
     assert c.post(reverse("payment_refund_returned", args=[sent.pk]), {"reason": "口座解約"}).status_code == 403
     assert c.post(reverse("payment_refund_file"), {"transfer_date": "2026-06-10"}).status_code == 403
     assert c.get(reverse("payment_overpaid")).status_code == 403
