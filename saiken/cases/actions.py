@@ -142,7 +142,9 @@ def _refuse(user, action: str, message: str, case: Case, detail: dict | None = N
     with transaction.atomic():
         audit.record(user=user, action=f"{action}.refused", target=case, debtor_id=case.debtor_id, summary=f"拒否: {message}",
                      detail={**(detail or {}), "reason": message})
-    raise policy.Refused(message)
+    refused = policy.Refused(message)
+    refused.audited = True  # the 403 page records no second row
+    raise refused
 
 
 def _require_control(

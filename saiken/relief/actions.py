@@ -81,7 +81,9 @@ def _refuse(user, action: str, message: str, *, target=None, debtor_id: int | No
     with transaction.atomic():
         record(user=user, action=f"{action}.refused", target=target, debtor_id=debtor_id, summary=f"拒否: {message}",
                detail={**(detail or {}), "reason": message})
-    raise access_policy.Refused(message)
+    refused = access_policy.Refused(message)
+    refused.audited = True  # the 403 page records no second row
+    raise refused
 
 
 def _require_decider(user, decision: ReliefDecision, action: str) -> None:
