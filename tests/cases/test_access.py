@@ -113,7 +113,8 @@ def test_nor_through_the_screens(client, shared, officer, manager, tax_clerk):
         client.force_login(user)
         assert client.post(reverse("case_assign", args=[shared.debtor_id]), {"officer": "me"}).status_code == 403
         assert client.post(reverse("case_assign", args=[shared.debtor_id]), {"officer": str(user.pk)}).status_code == 403
-        assert client.post(reverse("case_close", args=[shared.debtor_id]), {"on": "2025-03-01", "reason": "完納"}).status_code == 403
+        response = client.post(reverse("case_close", args=[shared.debtor_id]), {"on": "2025-03-01", "reason": "完納"})
+        assert response.status_code == 403 and CONTROL.format("終結") in response.content.decode()
         html = client.get(reverse("case", args=[shared.debtor_id])).content.decode()
         assert "終結する</button>" not in html and "割り当てる</button>" not in html and "自分が担当する</button>" not in html
     case = Case.objects.get(pk=shared.pk)

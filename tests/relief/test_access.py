@@ -145,8 +145,10 @@ def test_the_tax_clerk_sees_the_decision_but_no_button_and_is_refused(client, ta
     client.force_login(cast["nozei"])
     page = client.get(reverse("relief_decision", args=[tax_deferment.pk])).content.decode()
     assert "決裁する</button>" not in page and "却下する</button>" not in page
-    assert client.post(reverse("relief_approve", args=[tax_deferment.pk]), {"on": "2024-04-02"}).status_code == 403
-    assert refused_rows("relief.approve", cast["nozei"]).exists()
+    response = client.post(reverse("relief_approve", args=[tax_deferment.pk]), {"on": "2024-04-02"})
+    assert response.status_code == 403 and "緩和措置の決裁を行う権限がありません" in response.content.decode()
+    assert refused_rows("relief.approve", cast["nozei"]).count() == 1
+    assert not AuditEvent.objects.filter(action="access.refused").exists()  # one row for one attempt
     tax_deferment.refresh_from_db()
     assert tax_deferment.status == Status.PROPOSED
 
