@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AuditConfig(AppConfig):
@@ -13,3 +14,6 @@ class AuditConfig(AppConfig):
         from saiken.ledger.verify import register
 
         register("監査ログの追記専用トリガー", guard.differences)
+        # A migration that rebuilds the audit table (SQLite remakes a table to alter it)
+        # drops its triggers: every migrate ends by re-creating any that are missing.
+        post_migrate.connect(guard.reinstall_after_migrate, sender=self, dispatch_uid="saiken.audit.triggers")

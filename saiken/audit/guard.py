@@ -11,8 +11,9 @@ Two paths empty the table on purpose, and say so:
   demo city's reset (`saiken demo-city --reset`) and for `saiken flush` (which empties
   every table, e.g. between the tests that run outside a transaction);
 - a migration that rebuilds the table (SQLite remakes a table to alter it) loses its
-  triggers and must re-create them with `install()`: `saiken check-ledger` reports
-  a missing trigger (`missing()`), so such a migration cannot go unnoticed.
+  triggers; every `migrate` ends by re-creating any that are missing
+  (`reinstall_after_migrate`), and `saiken check-ledger` reports a missing trigger
+  (`missing()`) whatever removed it.
 
 The user who acted is a PROTECT foreign key and the debtor is a plain id, so deleting
 a user or a debtor never deletes or nulls an audit row.
@@ -84,6 +85,13 @@ def _execute(connection, statements: list[str]) -> None:
 
 def install(connection) -> None:
     _execute(connection, install_sql(connection.vendor))
+
+
+def reinstall_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: re-create any trigger a migration dropped (idempotent; never drops one)."""
+    connection = connections[using]
+    if TABLE in connection.introspection.table_names() and missing(using):
+        install(connection)
 
 
 def uninstall(connection) -> None:

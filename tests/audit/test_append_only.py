@@ -128,3 +128,12 @@ def test_flush_lifts_the_triggers_and_puts_them_back(event):
         raw("SET CONSTRAINTS ALL IMMEDIATE")  # as outside a test's transaction, where flush runs
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists() and guard.missing() == []
+
+
+def test_migrate_recreates_a_trigger_a_migration_dropped():
+    """SQLite rebuilds a table to alter it, dropping its triggers; migrate ends by re-creating them."""
+    with transaction.atomic():
+        raw("DROP TRIGGER audit_no_update ON audit_auditevent" if connection.vendor == "postgresql" else "DROP TRIGGER audit_no_update")
+        assert guard.missing() == ["audit_no_update"]
+        guard.reinstall_after_migrate(sender=None, using="default")
+        assert guard.missing() == []

@@ -1,8 +1,8 @@
 """The audit table refuses UPDATE and DELETE (and TRUNCATE on PostgreSQL) in the database itself.
 
-See saiken.audit.guard. A later migration that makes SQLite rebuild this table (any
-AlterField/AddField on it) drops the triggers with the old table: it must call
-guard.install again; `saiken check-ledger` reports the missing triggers otherwise.
+See saiken.audit.guard. A later migration that makes SQLite rebuild this table (an
+AlterField/AddField on it) drops the triggers with the old table; `migrate` re-creates
+them at its end (post_migrate), and `saiken check-ledger` reports any that are missing.
 """
 
 from django.db import migrations
