@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "saiken.web.session.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,11 +108,10 @@ SAIKEN_LOGIN_MAX_FAILURES = int(os.environ.get("SAIKEN_LOGIN_MAX_FAILURES", "5")
 SAIKEN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("SAIKEN_LOGIN_LOCKOUT_MINUTES", "15"))
 SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS", "0"))  # 0: off (e.g. behind a proxy)
 
-# Idle timeout: a session ends after this many minutes without a request (each request
-# renews it), and when the browser closes.
+# Idle timeout: a session ends after this many minutes without a request (a request
+# renews it: saiken.web.session), and when the browser closes.
 SAIKEN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SAIKEN_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = SAIKEN_IDLE_TIMEOUT_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "ja"

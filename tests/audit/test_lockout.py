@@ -82,6 +82,32 @@ def test_the_password_policy():
     validate_password("kaki-no-tane-2026-niigata")
 
 
-def test_sessions_end_after_thirty_idle_minutes():
-    assert settings.SAIKEN_IDLE_TIMEOUT_MINUTES == 30
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_end_after_thirty_idle_minutes_and_a_request_renews_them(client, clerk):
+    from django.contrib.sessions.models import Session
+
+    from saiken.web import session
+
+    assert settings.SAIKEN_IDLE_TIMEOUT_MINUTES == 30 and settings.SESSION_COOKIE_AGE == 30 * 60
+    assert login(client, RIGHT).status_code == 302
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+    assert timedelta(minutes=29) < expires - timezone.now() <= timedelta(minutes=30)
+    # Idle past the timeout: the session is gone, the next page asks for a login.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("debtor_search")).status_code == 302
+    # In use: a request more than a minute after the last renewal renews it.
+    assert login(client, RIGHT).status_code == 302
+    s = client.session
+    s[session.SEEN] = int(s[session.SEEN]) - 61
+    s.save()
+    Session.objects.filter(session_key=s.session_key).update(expire_date=timezone.now() + timedelta(minutes=5))
+    assert client.get(reverse("debtor_search")).status_code == 200
+    assert Session.objects.get(session_key=s.session_key).expire_date - timezone.now() > timedelta(minutes=29)
+
+
+def test_a_request_within_a_minute_does_not_save_the_session():
+    from saiken.web.session import SEEN, renew_if_stale
+
+    s = {SEEN: 1_000}
+    assert not renew_if_stale(s, now=1_059) and s[SEEN] == 1_000
+    assert renew_if_stale(s, now=1_060) and s[SEEN] == 1_060
