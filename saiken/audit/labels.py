@@ -8,6 +8,8 @@ shown as it is.
 from __future__ import annotations
 
 ACTIONS: dict[str, str] = {
+    # 拒否
+    "access.refused": "拒否された操作",
     # ログイン
     "auth.login": "ログイン",
     "auth.login_failed": "ログイン失敗",
@@ -24,6 +26,8 @@ ACTIONS: dict[str, str] = {
     "identity.unlink": "名寄せの解除",
     # 督促・催告
     "demand.issue": "督促状の発付",
+    "demand.render": "督促状PDFの作成",
+    "demand.download": "督促状PDFの取得",
     "demand.returned": "督促状の返戻",
     "demand.resent": "督促状の再送付",
     "demand.published": "督促状の公示送達",
