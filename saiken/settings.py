@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "saiken.web",
 ]
 
+CSRF_FAILURE_VIEW = "saiken.web.views.errors.csrf_failure"  # our own 403 page, in Japanese
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

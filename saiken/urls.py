@@ -8,3 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("saiken.web.urls")),
 ]
+
+# Our own pages, in Japanese (saiken.web.views.errors); a policy.Refused becomes the 403.
+handler403 = "saiken.web.views.errors.forbidden"
+handler404 = "saiken.web.views.errors.not_found"
+handler500 = "saiken.web.views.errors.server_error"

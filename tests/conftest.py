@@ -52,3 +52,12 @@ def staff(user, role: str = "admin", department: str | None = None):
         user=user, defaults={"role": role, "department": Department.objects.get(code=department) if department else None}
     )
     return user
+
+
+def operator():
+    """The login a run is made as when the test is not about who makes it: an
+    administrator (runs are never anonymous: saiken.staff.policy checks them)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="operator")
+    return staff(user, "admin")

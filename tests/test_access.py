@@ -18,7 +18,7 @@ from saiken.demands.actions import issue_demands
 from saiken.ledger.actions import assess
 from saiken.staff import access
 from saiken.staff.models import TaxDisclosure
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 TAX_AMOUNT = "56,789"  # distinctive, so that it cannot appear by accident
@@ -64,7 +64,7 @@ def test_a_tax_disclosure_lets_a_non_tax_clerk_see_the_tax(client, taro, owed, u
 
 
 def test_the_tax_amount_appears_on_no_screen_for_a_non_tax_clerk(client, taro, owed, users):
-    run = issue_demands(as_of=date(2026, 5, 15))
+    run = issue_demands(user=operator(), as_of=date(2026, 5, 15))
     nursery = users["nursery_clerk"]
     screens = [
         ("debtor", (taro.pk,), {}),

@@ -17,6 +17,7 @@ from itertools import groupby
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from saiken import audit
 from saiken.catalog.models import LegalClass, ReceivableType
@@ -33,6 +34,8 @@ from saiken.ledger.models import Instalment
 from saiken.payments.models import ReceivedPayment
 from saiken.prescription import collectability
 from saiken.relief.models import ReliefDecisionLine, Status
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 CHUNK = 5000
 _ADVISORY_KEY = 0x5A1_4E4D  # one demand run at a time on PostgreSQL: "saiken demands"
@@ -68,26 +71,43 @@ def candidates(*, as_of: date, due_on: date | None = None, receivable_ids: Itera
 def issue_demands(
     *,
     as_of: date,
+    user,
     due_on: date | None = None,
     receivable_ids: Iterable[int] | None = None,
-    user=None,
+    today: date | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemandRun:
     """督促: create one demand per debtor and receivable for their overdue, undemanded
     instalments, issued on `as_of`, with the 指定期限 and fee of the receivable's rules.
 
+    `user` is the staff member the run is made as (a command names one): the run is
+    refused unless they may issue demands (`Act.DEMAND_ISSUE`) for every receivable
+    named in `receivable_ids`; with none named, the run covers the receivables they may
+    issue for (their department's; an administrator's, all). A 督促 is issued on the
+    day it is made (地方税法329条1項 and the like: after the 納期限, within 20 days;
+    地方自治法231条の3第1項): `as_of` may not be after `today` (default: the local date),
+    for anyone — a run is not scheduled ahead, it is run on its day.
+
     `due_on` limits the run to one due date (the usual practice: one batch per 納期);
     `progress(demands, lines)` is called after each chunk.
     """
+    policy.require(user, Act.DEMAND_ISSUE)
+    policy.require_not_future(as_of, today or timezone.localdate(), "督促状の発付")
     if due_on is not None and due_on >= as_of:
         raise LedgerError("督促は納期限の翌日以降に発付します。納期限より後の発付日を指定してください。", "as_of")
     receivables = {r.id: r for r in ReceivableType.objects.all()}
     ids = list(receivable_ids) if receivable_ids is not None else None
     if ids is not None and (unknown := set(ids) - receivables.keys()):
         raise LedgerError(f"債権 {sorted(unknown)} は登録されていません。", "receivable")
+    if ids is not None:
+        policy.require_all(user, Act.DEMAND_ISSUE, [receivables[i] for i in ids])
+    else:
+        scope = policy.receivable_ids(user, Act.DEMAND_ISSUE)
+        if scope != receivables.keys():  # an administrator's run needs no filter
+            ids = sorted(scope)
     terms = {rid: _terms(r, as_of) for rid, r in receivables.items()}
-    user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    user_id = user.pk
     run = DemandRun.objects.create(issued_on=as_of, created_by_id=user_id)
     after_debtor = 0
     while True:
@@ -125,7 +145,8 @@ def issue_demands(
             user=user, action="demand.issue", target=run,
             summary=f"{as_of} 督促状 {run.demands:,}件（{run.lines:,}期別、期限後 {run.late:,}件）"
             + (f"、消滅債権のため除外 {run.extinguished:,}期別" if run.extinguished else ""),
-            detail={"issued_on": as_of.isoformat(), "due_on": due_on.isoformat() if due_on else None, "demands": run.demands, "lines": run.lines,
+            detail={"issued_on": as_of.isoformat(), "due_on": due_on.isoformat() if due_on else None,
+                    "receivables": ids, "demands": run.demands, "lines": run.lines,
                     "extinguished": run.extinguished, "prescribed": run.prescribed},
         )
     return run

@@ -29,7 +29,8 @@ from saiken.ledger.errors import LedgerError
 from saiken.prescription import collectability
 from saiken.prescription.models import PrescriptionStatus
 from saiken.prescription.projection import refresh_instalments
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 
 class DeliveryError(LedgerError):
@@ -37,12 +38,12 @@ class DeliveryError(LedgerError):
 
 
 def may_record(user, demand: Demand) -> bool:
-    """May `user` record the delivery of `demand`? Staff who work with debtors and see
-    the notice's receivable (its department, the central team for what was
-    transferred to it, administrators)."""
-    if not getattr(user, "is_authenticated", False) or not access.may_view_debtors(user):
-        return False
-    return demand.receivable_id in access.visible_receivable_ids(user, demand.debtor_id)
+    """May `user` record the delivery of `demand`? `Act.DEMAND_DELIVERY` on the notice's
+    receivable (saiken.staff.policy): the clerks and managers of the department that
+    issued it, and administrators. Seeing the notice is not enough: a tax disclosure
+    lets another department see a tax notice, not record its delivery, and the central
+    team works the cases transferred to it, not the department's mail."""
+    return policy.may(user, Act.DEMAND_DELIVERY, demand.receivable_id)
 
 
 def _begin(demand: Demand | int, user, on: date, today: date | None, field: str) -> tuple[Demand, law.Delivery, list[DeliveryEvent], date]:

@@ -4,6 +4,10 @@ Rendering a run of tens of thousands of pages takes minutes, so it happens after
 the run has committed (the notices are data; the PDF is derived from them and
 can be made again), reading the demands in keyset-ordered chunks and recording
 progress on the run so the screen can show it.
+
+The notices carry names, addresses and amounts (tax amounts among them: 地方税法22条),
+so making the PDF and downloading it are acts of their own (`Act.DEMAND_DOCUMENT`),
+allowed only to who may act on every receivable of the run, and each is audited.
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 
+from saiken import audit
 from saiken.core.conveni import SLIP_DEMAND, barcode_content, slip_free_field
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 CHUNK = 2000
 
@@ -28,23 +35,62 @@ PAYMENT_PLACES = (
 )
 
 
-def claim_for_rendering(run: DemandRun) -> bool:
-    """Mark the run as rendering unless it already is or is done (two clicks make one PDF)."""
-    return bool(
-        DemandRun.objects.filter(pk=run.pk, demands__gt=0)
-        .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
-        .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
-    )
+def receivable_ids_of(run: DemandRun) -> list[int]:
+    """The receivables whose demands the run holds."""
+    return sorted(set(Demand.objects.filter(run=run).values_list("receivable_id", flat=True).distinct()))
 
 
-def render_run(run: DemandRun, *, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
-    """Render every demand of `run` into one PDF file; returns its path (None if already claimed)."""
-    if not claimed and not claim_for_rendering(run):
+def require_documents(user, run: DemandRun) -> None:
+    """Refuse (`policy.Refused`) unless `user` may make and download the run's notices:
+    `Act.DEMAND_DOCUMENT` on every receivable of the run (one PDF holds them all)."""
+    policy.require_all(user, Act.DEMAND_DOCUMENT, receivable_ids_of(run))
+
+
+def claim_for_rendering(run: DemandRun, user) -> bool:
+    """Mark the run as rendering unless it already is or is done (two clicks make one PDF);
+    refused unless `user` may make its documents. A claim is audited (demand.render)."""
+    require_documents(user, run)
+    with transaction.atomic():
+        claimed = bool(
+            DemandRun.objects.filter(pk=run.pk, demands__gt=0)
+            .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
+            .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
+        )
+        if claimed:
+            audit.record(
+                user=user, action="demand.render", target=run,
+                summary=f"督促状PDFの作成 {run.issued_on} 処理番号 {run.pk}（{run.demands:,}件）",
+                detail={"run": run.pk, "demands": run.demands},
+            )
+    return claimed
+
+
+def render_run(run: DemandRun, *, user, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
+    """Render every demand of `run` into one PDF file; returns its path (None if already claimed).
+    `claimed`: the caller has claimed the run as `user` (`claim_for_rendering`)."""
+    if claimed:
+        require_documents(user, run)
+    elif not claim_for_rendering(run, user):
         return None
     return render_to_file(
         run, f"demands-{run.issued_on:%Y%m%d}-{run.pk}", run.demands,
         lambda out, tick: render_demand_notices(notices(run), out, progress=tick, every=500), progress,
     )
+
+
+def open_document(run: DemandRun, user) -> Path | None:
+    """The run's finished PDF for `user` to download (None if there is none yet), refused
+    unless they may have the run's documents; every download is audited (demand.download)."""
+    require_documents(user, run)
+    run.refresh_from_db(fields=["document_status", "document"])
+    if run.document_status != DocumentStatus.DONE or not run.document or not Path(run.document).exists():
+        return None
+    audit.record(
+        user=user, action="demand.download", target=run,
+        summary=f"督促状PDFのダウンロード {run.issued_on} 処理番号 {run.pk}（{run.demands:,}件）",
+        detail={"run": run.pk, "demands": run.demands},
+    )
+    return Path(run.document)
 
 
 def render_to_file(

@@ -309,14 +309,17 @@ def measure_demands(*, as_of: date, peak: int = 30_000) -> dict:
     )
     if busiest is None:
         raise BenchFailed("no overdue instalments to demand")
+    from saiken.demo.load import operator
+
+    user = operator()
     t = time.perf_counter()
-    one = issue_demands(as_of=issued_on, due_on=busiest["due_date"])
+    one = issue_demands(as_of=issued_on, user=user, due_on=busiest["due_date"], today=issued_on)
     one_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    rest = issue_demands(as_of=issued_on)
+    rest = issue_demands(as_of=issued_on, user=user, today=issued_on)
     rest_seconds = time.perf_counter() - t
     t = time.perf_counter()
-    again = issue_demands(as_of=issued_on)
+    again = issue_demands(as_of=issued_on, user=user, today=issued_on)
     again_seconds = time.perf_counter() - t
 
     biggest = max((one, rest), key=lambda r: r.demands)  # render real notices, as many as the bench asks
@@ -377,8 +380,11 @@ def measure_import(*, payments: int, seed: int, as_of: date) -> dict:
     screen and `saiken import-payments` use."""
     from django.db import connection
 
+    from saiken.demo.load import operator
     from saiken.ledger.verify import all_differences
     from saiken.payments.imports import import_payments, parse
+
+    user = operator()  # the import is made as the demo administrator (never anonymous)
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
@@ -391,12 +397,12 @@ def measure_import(*, payments: int, seed: int, as_of: date) -> dict:
     parse_only = time.perf_counter() - t
     del parsed
     t = time.perf_counter()
-    batch = import_payments(data, format="conveni", filename="bench.csv")
+    batch = import_payments(data, format="conveni", filename="bench.csv", user=user)
     seconds = time.perf_counter() - t
     t = time.perf_counter()
     refused = ""
     try:
-        import_payments(data, format="conveni", filename="bench-again.csv")
+        import_payments(data, format="conveni", filename="bench-again.csv", user=user)
     except Exception as e:  # the same file again must be refused
         refused = type(e).__name__
     again = time.perf_counter() - t

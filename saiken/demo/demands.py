@@ -38,6 +38,9 @@ def issue_history(as_of: date, progress: Callable[[str], None] = print) -> int:
         Instalment.objects.filter(principal_due__gt=0, due_date__lt=as_of, demand_line__isnull=True)
         .values_list("receivable_id", "due_date").distinct().order_by("due_date", "receivable_id")
     )
+    from saiken.demo.load import operator
+
+    user = operator()
     demands = runs = 0
     for receivable_id, due in pairs:
         habit = HABIT.get(codes[receivable_id], DEFAULT_HABIT)
@@ -47,7 +50,8 @@ def issue_history(as_of: date, progress: Callable[[str], None] = print) -> int:
         days = max(1, typical + Random(f"{codes[receivable_id]}{due}").randint(-spread, spread))
         if due + timedelta(days=days) >= as_of:
             continue
-        run = issue_demands(as_of=due + timedelta(days=days), due_on=due, receivable_ids=[receivable_id])
+        # The city's past, as the demo's day `as_of` sees it (its "today").
+        run = issue_demands(as_of=due + timedelta(days=days), user=user, due_on=due, receivable_ids=[receivable_id], today=as_of)
         demands += run.demands
         runs += 1
     progress(f"demands: {demands:,} notices in {runs:,} past runs")

@@ -117,6 +117,13 @@ def ensure_demo_user() -> bool:
     return created
 
 
+def operator():
+    """The login the demo city's and the bench's runs are made as: the demo administrator
+    (runs are never anonymous; saiken.staff.policy checks them as any other)."""
+    ensure_demo_user()
+    return get_user_model().objects.get_by_natural_key(DEMO_USER[0])
+
+
 def load_city(cfg: CityConfig, *, block_size: int = BLOCK_SIZE, progress: Callable[[str], None] = print) -> Loaded:
     """Plan and write the city block by block. The database must have no debtors."""
     started = time.perf_counter()

@@ -1,7 +1,22 @@
-"""One function per change: the reconciliation queue, 充当 and 還付, and the bank files."""
+"""One function per change: the reconciliation queue, 充当 and 還付, and the bank files.
+
+Who may (saiken.staff.policy), checked here before anything is written, so a screen, a
+command and an API are refused alike:
+- posting an unmatched record to an instalment (手動消込) is `Act.PAYMENT_RECONCILE` on the
+  instalment's receivable; setting a record aside (対象外) is the same act, on the receivable
+  of the instalment the record was matched to when it names one (another department's
+  record, left in the queue by saiken.payments.imports);
+- 充当, 還付決定, 組戻し, the 総合振込 file and its download are `Act.REFUND` on the
+  receivable of each refund (a refund pays a person's bank account; 還付 and 充当 of a tax's
+  過誤納金 are 地方税法17条・17条の2, decided by the department that owns the claim). A refund file holds only refunds the user may do; downloading it needs
+  the act on every refund in it.
+There is no anonymous act: a command names the staff login it runs as (`--user`).
+Every file written or downloaded leaves an audit row.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -10,12 +25,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from saiken import audit
+from saiken.documents.store import NotStored, stored_name
+from saiken.documents.store import resolve as resolve_stored
 from saiken.ledger import actions as ledger
 from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.payments.models import DebitRun, DirectDebitMandate, ReceivedPayment, Refund
 from saiken.prescription import collectability
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 Status = ReceivedPayment.Status
 WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
@@ -24,6 +43,7 @@ WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
 @transaction.atomic
 def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> ReceivedPayment:
     """手動消込: a clerk names the instalment an unmatched record pays; it is posted now."""
+    _require(user, Act.PAYMENT_RECONCILE, instalment.receivable_id)
     received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     if received.status not in WAITING:
         raise LedgerError(f"この収納データは{received.get_status_display()}のため消込できません。", "status")
@@ -43,9 +63,12 @@ def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> 
 @transaction.atomic
 def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
     """対象外: the record is not ours to post (e.g. another city's slip); kept, with the reason."""
+    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
+    # A record matched to another department's instalment is that department's to set aside.
+    owner = Instalment.objects.filter(pk=received.instalment_id).values_list("receivable_id", flat=True).first() if received.instalment_id else None
+    _require(user, Act.PAYMENT_RECONCILE, owner)
     if not reason.strip():
         raise LedgerError("理由を入力してください。", "reason")
-    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     if received.status not in WAITING:
         raise LedgerError(f"この収納データは{received.get_status_display()}です。", "status")
     received.status, received.reason = Status.DISMISSED, reason[:200]
@@ -60,6 +83,7 @@ def transfer_overpayment(instalment: Instalment, *, on: date, user=None) -> int:
     """充当: apply the 過誤納金 held on an instalment to the same person's open debts of the
     same receivable, oldest first (by the receivable's allocation rules). Returns yen moved."""
     instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    _require(user, Act.REFUND, instalment.receivable_id)
     held = instalment.overpaid
     if held == 0:
         raise LedgerError("過誤納金がありません。", "instalment")
@@ -89,6 +113,7 @@ def decide_refund(
     from saiken.core.formats.kana import bank_kana
 
     instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
+    _require(user, Act.REFUND, instalment.receivable_id)
     amount = instalment.overpaid if amount is None else amount
     if not bank_code:
         mandate = DirectDebitMandate.objects.filter(debtor_id=instalment.debtor_id, receivable_id=instalment.receivable_id).order_by("-valid_from").first()
@@ -114,11 +139,15 @@ def decide_refund(
 
 @transaction.atomic
 def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] | None:
-    """総合振込データ: every decided refund not yet sent, in one 全銀 種別21 file."""
+    """総合振込データ: every decided refund not yet sent that the user may refund, in one
+    全銀 種別21 file (a clerk's file holds her department's refunds; an administrator's, all)."""
     from saiken.core.formats.banks import bank_name, branch_name
     from saiken.core.formats.zengin import TransferItem, write_credit_transfer
 
-    refunds = list(Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED).order_by("id"))
+    _require(user, Act.REFUND)
+    waiting = Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED)
+    waiting = waiting.filter(instalment__receivable_id__in=policy.receivable_ids(user, Act.REFUND))
+    refunds = list(waiting.order_by("id"))
     if not refunds:
         return None
     items = [
@@ -137,22 +166,25 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
         line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
     path = _write(f"refunds-{transfer_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
-    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=str(path))
+    name = stored_name(path)
+    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=name)
     total = sum(r.amount for r in refunds)
-    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）", detail={"file": str(path)})
+    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）",
+                 detail={"file": name, "refunds": [r.pk for r in refunds]})
     return path, len(refunds), total
 
 
 @transaction.atomic
 def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> DebitRun:
-    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate."""
+    """口座振替依頼データ: every instalment due on `debit_date` with an active mandate, of the
+    receivables the user may act on (`Act.PAYMENT_IMPORT`; an administrator: all)."""
     from saiken.core.formats.banks import bank_name, branch_name
     from saiken.core.formats.zengin import DebitItem, write_debit_request
 
-    mandates = {
-        (m.debtor_id, m.receivable_id): m
-        for m in DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date).order_by("valid_from")
-    }
+    _require(user, Act.PAYMENT_IMPORT)
+    active = DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date)
+    active = active.filter(receivable_id__in=policy.receivable_ids(user, Act.PAYMENT_IMPORT))
+    mandates = {(m.debtor_id, m.receivable_id): m for m in active.order_by("valid_from")}
     due = list(Instalment.objects.filter(due_date=debit_date, principal_due__gt=0).order_by("id").values_list("id", "debtor_id", "receivable_id", "principal_due"))
     # A claim extinguished (免除, 債権放棄, 執行停止による即時消滅…) is never debited: left out, counted in the audit row.
     gone = collectability.split([row[0] for row in due if (row[1], row[2]) in mandates], debit_date).extinguished
@@ -178,13 +210,14 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH), account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE,
         account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items, line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
-    if out is not None:
+    if out is not None:  # the command's --out: the operator's own file, named as given
         out.write_bytes(data)
-        path = out
+        path, name = out, str(out)
     else:
         path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
+        name = stored_name(path)
     DirectDebitMandate.objects.filter(pk__in=first_time).update(first_debit_done=True)
-    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=str(path))
+    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=name)
     audit.record(user=user, action="payments.export_debits", target=run,
                  summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）" + (f"、消滅債権のため除外 {len(gone):,}件" if gone else ""),
                  detail={"extinguished": sorted(gone)})
@@ -193,15 +226,42 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
 
 
 def _write(name: str, data: bytes) -> Path:
+    """A bank file (account numbers, names, amounts) in the document directory, readable
+    and writable by the service user only."""
     folder = Path(settings.SAIKEN_DOCUMENT_DIR) / "bank"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(data)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    path.chmod(0o600)  # an older file of the same name keeps its mode otherwise
     return path
 
 
 def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
+
+
+def _require(user, act: Act, receivable: int | None = None) -> None:
+    policy.require(user, act, receivable)
+
+
+def refund_file(refund: Refund, *, user=None) -> Path:
+    """The 総合振込 file a refund was sent in, for download: `Act.REFUND` on every refund in
+    that file, the file only by its generated name inside the document directory (never a
+    path stored elsewhere), and an audit row naming the file and its refunds."""
+    refund = Refund.objects.select_related("instalment").get(pk=refund.pk)
+    _require(user, Act.REFUND, refund.instalment.receivable_id)
+    if not refund.transfer_file:
+        raise NotStored("振込データがありません。")
+    in_file = list(Refund.objects.filter(transfer_file=refund.transfer_file).values_list("pk", "instalment__receivable_id"))
+    for _, receivable_id in in_file:
+        _require(user, Act.REFUND, receivable_id)
+    path = resolve_stored(refund.transfer_file, folder="bank", prefix="refunds-")
+    audit.record(user=user, action="payments.download_refunds", target=refund, debtor_id=refund.instalment.debtor_id,
+                 summary=f"総合振込データ {path.name} をダウンロード（{len(in_file):,}件）",
+                 detail={"file": stored_name(path), "refunds": sorted(pk for pk, _ in in_file)})
+    return path
 
 
 @transaction.atomic
@@ -212,7 +272,8 @@ def refund_returned(refund: Refund, *, on: date, reason: str, user=None) -> Refu
     from saiken.ledger.booking import book
     from saiken.ledger.models import Entry
 
-    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    refund = Refund.objects.select_for_update().select_related("instalment").get(pk=refund.pk)
+    _require(user, Act.REFUND, refund.instalment.receivable_id)
     if refund.status != Refund.Status.SENT:
         raise LedgerError(f"この還付は{refund.get_status_display()}のため返戻にできません。", "status")
     if not reason.strip():

@@ -69,7 +69,38 @@ class PaymentImportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-admin.site.register(DebitRun)
-admin.site.register(AssessmentImport)
-admin.site.register(Refund)
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of money and files the system wrote: shown, never changed here. A change goes
+    through an action with its audit row (a refund: 還付決定, 総合振込, 組戻し), and no field
+    that names a generated file can be set by a user (the download resolves it only inside
+    the document directory, saiken.documents.store)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DebitRun)
+class DebitRunAdmin(ReadOnlyAdmin):
+    list_display = ["debit_date", "items", "amount", "created_at"]
+
+
+@admin.register(AssessmentImport)
+class AssessmentImportAdmin(ReadOnlyAdmin):
+    list_display = ["imported_at", "filename", "status", "records", "amount"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["id", "instalment", "amount", "decided_on", "status"]
+    list_filter = ["status"]
+    exclude = ["transfer_file"]

@@ -12,6 +12,18 @@
    unmatched ones wait for a clerk, failed debits are recorded with their reason
    (the instalment stays unpaid, so the next demand run takes it), and preliminary
    records are visible at once (the demand run leaves their instalments out).
+
+Who may (saiken.staff.policy): importing and confirming a file is `Act.PAYMENT_IMPORT`.
+A bank's or a store's file pays many receivables at once, and the city's departments
+each own theirs (the city's 事務分掌, 地方自治法158条 (verify); 地方税法22条 keeps tax
+figures with tax staff). So a record is
+posted only to an instalment of a receivable the importing user may act on (her
+department's; an administrator's: every one); a record that pays another department's
+instalment is not posted but waits in the reconciliation queue as unmatched, with the
+reason, for that department to post. Nothing is refused for it: the file is taken whole,
+the money is recorded, and no department pays another's debt by mistake. There is no
+anonymous import: the import-payments command names the staff login it runs as (`--user`;
+an administrator's for a city-wide file).
 """
 
 from __future__ import annotations
@@ -35,6 +47,9 @@ from saiken.ledger.errors import BatchRejected
 from saiken.ledger.models import Instalment
 from saiken.payments.matching import Match, match_records
 from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
+from saiken.staff import access, policy
+from saiken.staff.models import Role
+from saiken.staff.policy import Act
 
 Status = ReceivedPayment.Status
 _FIELDS = (
@@ -112,26 +127,59 @@ def infer_debit_date(data: bytes, today: date | None = None) -> date:
     raise FormatError([FieldError(1, "引落日", f"引落日 {mmdd} は日付として正しくありません")])
 
 
-def preview(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None) -> Preview:
-    """What an import would do, without writing anything."""
+def preview(
+    data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None, user=None,
+) -> Preview:
+    """What an import by `user` would do, without writing anything."""
+    allowed = _scope(user)
     parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
     hashes = sorted({key_hash(r.key) for r in parsed.records})
     already = set()
     for start in range(0, len(hashes), 5000):
         already.update(ReceivedPayment.objects.filter(format=format, key_hash__in=hashes[start:start + 5000]).values_list("key", flat=True))
     new = [r for r in parsed.records if r.key not in already]
-    return Preview(parsed, match_records(new), already)
+    return Preview(parsed, within(match_records(new), allowed), already)
+
+
+def _scope(user) -> frozenset[int] | None:
+    """The receivables the user's file may pay (None: every one); refuses a user who may not import."""
+    policy.require(user, Act.PAYMENT_IMPORT)
+    if access.role(user) == Role.ADMIN:
+        return None
+    return policy.receivable_ids(user, Act.PAYMENT_IMPORT)
+
+
+def within(matches: dict[int, Match], allowed: frozenset[int] | None) -> dict[int, Match]:
+    """The matches, with those that would pay a receivable outside `allowed` turned into
+    unmatched records: they wait in the queue, naming the instalment they were matched to,
+    for the department that owns it."""
+    if allowed is None:
+        return matches
+    ids = sorted({i for m in matches.values() if m.found for i in m.instalment_ids})
+    owner: dict[int, int] = {}
+    for start in range(0, len(ids), 5000):
+        owner.update(select_in(Instalment, ("id", "receivable_id"), "id", ids[start:start + 5000], ordered=False))
+    outside = {r for r in owner.values() if r not in allowed}
+    if not outside:
+        return matches
+    names = dict(ReceivableType.objects.filter(pk__in=outside).values_list("pk", "name"))
+    out = {}
+    for line, m in matches.items():
+        theirs = sorted({owner[i] for i in m.instalment_ids if owner.get(i) in outside}) if m.found else []
+        out[line] = replace(m, outside=True, reason=f"所管外の債権（{'・'.join(names[r] for r in theirs)}）の調定のため消込していません（所管課で消込）") if theirs else m
+    return out
 
 
 def import_payments(
     data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, user=None,
     debit_date: date | None = None,
 ) -> PaymentImport:
+    allowed = _scope(user)  # refused before anything is written, the history included
     with gc_paused():
-        return _import(data, format=format, filename=filename, mapping=mapping, user=user, debit_date=debit_date)
+        return _import(allowed, data, format=format, filename=filename, mapping=mapping, user=user, debit_date=debit_date)
 
 
-def _import(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None, user, debit_date: date | None) -> PaymentImport:
+def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filename: str, mapping: ImportMapping | None, user, debit_date: date | None) -> PaymentImport:
     sha = hashlib.sha256(data).hexdigest()
     earlier = PaymentImport.objects.filter(format=format, sha256=sha, status=PaymentImport.Status.POSTED).first()
     if earlier is not None:
@@ -146,7 +194,7 @@ def _import(data: bytes, *, format: str, filename: str, mapping: ImportMapping |
     try:
         with transaction.atomic():
             batch = PaymentImport.objects.create(status=PaymentImport.Status.POSTED, **common)
-            _take(batch, parsed, user)
+            _take(batch, parsed, user, allowed)
             audit.record(user=user, action="payments.import", target=batch,
                          summary=f"{batch.get_format_display()} {filename} {batch.records:,}件 {batch.amount:,}円（消込 {batch.posted:,}件、未消込 {batch.unmatched:,}件）")
     except IntegrityError as e:
@@ -183,7 +231,7 @@ def _check_totals(parsed: ParsedFile) -> None:
         raise FormatError(errors)
 
 
-def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
+def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int] | None = None) -> None:
     records = parsed.records
     fmt = batch.format
     hashes = {r.key: key_hash(r.key) for r in records}
@@ -239,7 +287,7 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user) -> None:
     if errors:
         raise BatchRejected([_record_error(e) for e in errors])
 
-    matches = match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm])
+    matches = within(match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm]), allowed)
     demand_lines = _demand_balances(matches)
     # The record's key (unique per format) is what makes an import once-only; the ledger's
     # payments need no reference of their own, and each request knows its record.

@@ -30,10 +30,11 @@ class Match:
     demand_id: int | None = None
     ambiguous: bool = False
     reason: str = ""  # why nothing matched, in Japanese
+    outside: bool = False  # matched, but another department's: not posted, left to that department
 
     @property
     def found(self) -> bool:
-        return bool(self.instalment_ids) and not self.ambiguous
+        return bool(self.instalment_ids) and not self.ambiguous and not self.outside
 
 
 def _instalment_key(r: PaymentRecord) -> int | None:

@@ -16,6 +16,7 @@ from itertools import groupby, islice
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from saiken.audit import record
 from saiken.catalog.models import ReceivableType
@@ -25,6 +26,8 @@ from saiken.ledger.bulk import write_off_bulk
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Entry, Instalment, WriteOffReason
 from saiken.relief.effects import extinguished
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 CHUNK = 5000
 PRESCRIPTION_MODULE = "saiken.prescription.warnings"
@@ -59,10 +62,11 @@ def prescription_checked() -> bool:
     return _prescription_function() is not None
 
 
-def candidates(as_of: date) -> list[tuple[int, str, date]]:
+def candidates(as_of: date, receivable_ids: Iterable[int] | None = None) -> list[tuple[int, str, date]]:
     """(instalment id, reason, date extinguished) for every instalment still owing that
     relief or prescription has extinguished by `as_of`: one reason per instalment,
-    the earliest date (on the same day, the first reason in WriteOffReason's order)."""
+    the earliest date (on the same day, the first reason in WriteOffReason's order);
+    only instalments of `receivable_ids`, if given."""
     found = list(extinguished(as_of)) + (_prescription(as_of) or [])
     best: dict[int, tuple[date, str]] = {}
     for iid, reason, on in found:
@@ -74,8 +78,11 @@ def candidates(as_of: date) -> list[tuple[int, str, date]]:
             best[iid] = (on, reason)
     ids = sorted(best)
     owing: set[int] = set()
+    open_ = Instalment.objects.filter(_OPEN)
+    if receivable_ids is not None:
+        open_ = open_.filter(receivable_id__in=sorted(receivable_ids))
     for chunk in _chunks(ids):
-        owing.update(Instalment.objects.filter(id__in=chunk).filter(_OPEN).values_list("id", flat=True))
+        owing.update(open_.filter(id__in=chunk).values_list("id", flat=True))
     return [(iid, best[iid][1], best[iid][0]) for iid in ids if iid in owing]
 
 
@@ -129,12 +136,24 @@ class RunResult:
 
 
 def run(
-    as_of: date, user=None, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+    as_of: date, user, dry_run: bool = False, progress: Callable[[int, int], None] | None = None, today: date | None = None
 ) -> RunResult:
     """Book off every candidate as of `as_of`, a chunk per transaction; with dry_run,
     only count them. The entries are booked on `as_of` with their reason, the memo
-    giving the day the debt was extinguished. One audit row records the run."""
-    result = _book(as_of, candidates(as_of), user, dry_run, progress)
+    giving the day the debt was extinguished. One audit row records the run.
+
+    Made as `user`, who must be allowed `Act.WRITE_OFF` (a manager or an administrator);
+    the run covers only the receivables they may write off (their department's; an
+    administrator's, all). 不納欠損 books off a debt already extinguished (地方自治法
+    236条・地方税法18条 prescription, 地方税法15条の7 執行停止, 地方自治法施行令171条の7
+    免除, 地方自治法96条1項10号 放棄): as of a day to come it would book off debts whose
+    extinction has not happened, so `as_of` may not be after `today` (default: the local
+    date), dry run or not."""
+    policy.require(user, Act.WRITE_OFF)
+    policy.require_not_future(as_of, today or timezone.localdate(), "不納欠損")
+    scope = policy.receivable_ids(user, Act.WRITE_OFF)
+    everything = scope == set(ReceivableType.objects.values_list("id", flat=True))
+    result = _book(as_of, candidates(as_of, None if everything else scope), user, dry_run, progress)
     if not dry_run:
         # After the chunks, in its own transaction: an interrupted run leaves entries
         # (each with its reason and user) but no summary; re-running completes both.
@@ -143,14 +162,15 @@ def run(
             record(
                 user=user, action="relief.write_off_run",
                 summary=f"不納欠損 {as_of.isoformat()} {total.count:,}件 {total.total:,}円",
-                detail=result.as_dict(),
+                detail={**result.as_dict(), "receivables": None if everything else sorted(scope)},
             )
     return result
 
 
-def preview(as_of: date, limit: int = 200) -> tuple[RunResult, list[tuple[Instalment, str, date]]]:
-    """What `run` would book (a dry run), and the first `limit` candidates with their instalments."""
-    found = candidates(as_of)
+def preview(as_of: date, limit: int = 200, receivable_ids: Iterable[int] | None = None) -> tuple[RunResult, list[tuple[Instalment, str, date]]]:
+    """What `run` would book (a dry run, any day, no check: a view of candidates), and the
+    first `limit` candidates with their instalments; only of `receivable_ids`, if given."""
+    found = candidates(as_of, receivable_ids)
     result = _book(as_of, found, None, True, None)
     first = found[:limit]
     instalments = Instalment.objects.select_related("debtor", "receivable").in_bulk([iid for iid, _, _ in first])

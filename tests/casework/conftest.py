@@ -25,7 +25,7 @@ from saiken.catalog.models import ReceivableType
 from saiken.debtors.models import Debtor
 from saiken.demands.actions import issue_demands
 from saiken.ledger import actions as ledger
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 DUE = date(2024, 7, 1)
 DEMANDED = date(2024, 7, 10)
@@ -88,7 +88,7 @@ def jiro_cleaning(jiro, cleaning):
 @pytest.fixture
 def demanded(taro_tax, taro_nursery, hanako_rent, jiro_cleaning):
     """The statutory 督促 of every instalment above, as the daily run leaves it."""
-    return issue_demands(as_of=DEMANDED)
+    return issue_demands(user=operator(), as_of=DEMANDED)
 
 
 @pytest.fixture

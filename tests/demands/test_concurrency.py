@@ -13,6 +13,7 @@ from saiken.debtors.models import Debtor
 from saiken.demands.actions import issue_demands
 from saiken.demands.models import Demand, DemandLine
 from saiken.ledger.actions import assess, record_payment
+from tests.conftest import operator
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -51,15 +52,17 @@ def _at_once(*jobs):
 
 
 def test_two_runs_at_once_demand_each_instalment_once(owed):
-    errors = _at_once(*(lambda: issue_demands(as_of=date(2026, 5, 15), chunk=7) for _ in range(2)))
+    user = operator()
+    errors = _at_once(*(lambda: issue_demands(user=user, as_of=date(2026, 5, 15), chunk=7) for _ in range(2)))
     assert errors == []
     assert DemandLine.objects.count() == 30 and Demand.objects.count() == 30
 
 
 def test_a_payment_racing_the_run_is_never_demanded_after_it_posts(owed):
     payer = owed[0]
+    user = operator()
     errors = _at_once(
-        lambda: issue_demands(as_of=date(2026, 5, 15), chunk=5),
+        lambda: issue_demands(user=user, as_of=date(2026, 5, 15), chunk=5),
         lambda: record_payment(debtor=payer.debtor, receivable=payer.receivable, amount=10_000, paid_on=date(2026, 5, 14), instalment=payer),
     )
     assert errors == []

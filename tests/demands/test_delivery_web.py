@@ -14,7 +14,7 @@ from saiken.audit.models import AuditEvent
 from saiken.demands.actions import issue_demands
 from saiken.demands.models import Demand, DeliveryEvent
 from saiken.ledger.actions import assess
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def tax_clerk(client, django_user_model):
 @pytest.fixture
 def demand(taro, city_tax):
     assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 5, 1), amount=10_000, assessed_on=date(2026, 4, 10))
-    issue_demands(as_of=date(2026, 5, 15))
+    issue_demands(user=operator(), as_of=date(2026, 5, 15))
     return Demand.objects.get()
 
 

@@ -15,7 +15,7 @@ from saiken.demands.actions import issue_demands
 from saiken.demands.documents import notices, render_run
 from saiken.demands.models import DemandRun, DocumentStatus
 from saiken.ledger.actions import assess
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def run(taro, hanako, city_tax):
     for debtor in (taro, hanako):
         for no in (1, 2):
             assess(debtor=debtor, receivable=city_tax, fiscal_year=2026, instalment_no=no, nominal_due=date(2026, 5, 1), amount=12_300, assessed_on=date(2026, 4, 10))
-    return issue_demands(as_of=date(2026, 5, 15))
+    return issue_demands(user=operator(), as_of=date(2026, 5, 15))
 
 
 def test_notices_carry_the_demand(run, taro):
@@ -52,7 +52,7 @@ def test_a_notice_above_the_store_cap_has_no_barcode(run, settings, taro):
 
 def test_render_run_writes_one_pdf_with_a_page_per_notice(run, documents_dir):
     seen = []
-    path = render_run(run, progress=lambda done, total: seen.append((done, total)))
+    path = render_run(run, user=operator(), progress=lambda done, total: seen.append((done, total)))
     run.refresh_from_db()
     assert (run.document_status, run.pages_done, run.document) == (DocumentStatus.DONE, 2, str(path))
     assert seen[-1] == (2, 2)
@@ -60,13 +60,13 @@ def test_render_run_writes_one_pdf_with_a_page_per_notice(run, documents_dir):
     text = reader.pages[0].extract_text()
     assert len(reader.pages) == 2 and "督促状" in text and "令和8年5月25日" in text
     assert not list(documents_dir.glob("*.part"))
-    assert render_run(run) is None  # already done: not rendered twice
+    assert render_run(run, user=operator()) is None  # already done: not rendered twice
 
 
 def test_command_issues_and_renders(taro, city_tax):
     assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 5, 1), amount=12_300, assessed_on=date(2026, 4, 10))
     out = StringIO()
-    call_command("issue_demands", "--as-of", "2026-05-15", "--render", "--json", stdout=out)
+    call_command("issue_demands", "--user", operator().username, "--as-of", "2026-05-15", "--render", "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["demands"] == 1 and result["document"].endswith(".pdf")
     assert len(pypdf.PdfReader(result["document"]).pages) == 1
@@ -98,9 +98,9 @@ def test_a_failed_render_is_recorded_and_can_be_retried(run, monkeypatch):
 
     monkeypatch.setattr(documents, "render_demand_notices", broken)
     with pytest.raises(ValueError):
-        render_run(run)
+        render_run(run, user=operator())
     run.refresh_from_db()
     assert run.document_status == DocumentStatus.FAILED and "𠮷" in run.document_error
     monkeypatch.undo()
-    assert render_run(run) is not None
+    assert render_run(run, user=operator()) is not None
     assert DemandRun.objects.get(pk=run.pk).document_status == DocumentStatus.DONE

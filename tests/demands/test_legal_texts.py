@@ -22,6 +22,7 @@ from saiken.core.legal_text import LegalTexts, gaps
 from saiken.demands.actions import issue_demands
 from saiken.demands.documents import notices, render_run
 from saiken.ledger.actions import assess
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,10 @@ def pages(taro):
     assert len(receivables) == 14
     for r in receivables:
         assess(debtor=taro, receivable=r, fiscal_year=2026, instalment_no=1, nominal_due=DUE, amount=12_300, assessed_on=date(2026, 4, 1))
-    run = issue_demands(as_of=ISSUED)
+    run = issue_demands(user=operator(), as_of=ISSUED)
     order = [n.receivable_name for n in notices(run)]
     assert sorted(order) == sorted(r.name for r in receivables)
-    reader = pypdf.PdfReader(render_run(run))
+    reader = pypdf.PdfReader(render_run(run, user=operator()))
     assert len(reader.pages) == 14
     by_name = {r.name: r.code for r in receivables}
     return {by_name[name]: flat(page.extract_text()) for name, page in zip(order, reader.pages, strict=True)}
@@ -143,7 +144,7 @@ def test_an_administrators_edit_reaches_the_next_notice(taro):
     nhi.late_charge_start = LateChargeStart.DESIGNATED_DEADLINE
     nhi.save()
     assess(debtor=taro, receivable=nhi, fiscal_year=2026, instalment_no=1, nominal_due=DUE, amount=12_300, assessed_on=date(2026, 4, 1))
-    text = flat(pypdf.PdfReader(render_run(issue_demands(as_of=ISSUED))).pages[0].extract_text())
+    text = flat(pypdf.PdfReader(render_run(issue_demands(user=operator(), as_of=ISSUED), user=operator())).pages[0].extract_text())
     assert "指定期限の翌日から納付の日までの日数に応じ、地方自治法第231条の3第2項及び新潟市国民健康保険料条例の定めるところにより延滞金" in text
 
 
@@ -152,7 +153,7 @@ def test_a_blank_article_gives_a_sentence_without_one(taro):
     club = ReceivableType.objects.get(code="after_school_club")
     ReceivableType.objects.filter(pk=club.pk).update(demand_basis="", late_charge_basis="", enforcement_basis="")
     assess(debtor=taro, receivable=club, fiscal_year=2026, instalment_no=1, nominal_due=DUE, amount=12_300, assessed_on=date(2026, 4, 1))
-    text = flat(pypdf.PdfReader(render_run(issue_demands(as_of=ISSUED))).pages[0].extract_text())
+    text = flat(pypdf.PdfReader(render_run(issue_demands(user=operator(), as_of=ISSUED), user=operator())).pages[0].extract_text())
     assert "納期限までに納付されていません。指定期限までに納付するよう督促します。" in text
     assert "納付の日までの日数に応じ、延滞金を加算して納付していただきます。" in text
     assert "指定期限までに完納されない場合は、支払督促の申立てや訴えの提起などの法的措置をとり、強制執行を行うことがあります。" in text

@@ -14,7 +14,7 @@ from saiken.demands.actions import issue_demands
 from saiken.demands.compliance import share_table
 from saiken.demands.models import DemandLine, DemandRun
 from saiken.ledger.actions import assess
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2026, 5, 15)
@@ -32,7 +32,7 @@ def overdue(taro, hanako, city_tax, nursery_fee):
     for no in (1, 2):
         assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=no, nominal_due=date(2026, 5, 1), amount=10_000, assessed_on=date(2026, 4, 10))
     old = assess(debtor=hanako, receivable=nursery_fee, fiscal_year=2025, instalment_no=12, nominal_due=date(2026, 3, 2), amount=20_000, assessed_on=date(2025, 4, 1))
-    issue_demands(as_of=date(2026, 4, 1), due_on=old.due_date)  # 30 days after: late
+    issue_demands(user=operator(), as_of=date(2026, 4, 1), due_on=old.due_date)  # 30 days after: late
     assess(debtor=hanako, receivable=nursery_fee, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 4, 1), amount=20_000, assessed_on=date(2026, 4, 1))
 
 
@@ -74,7 +74,7 @@ def test_compliance_share_and_lists(client, clerk, overdue, nursery_fee):
 
 def test_on_time_share_counts_a_demand_on_the_last_day(taro, city_tax):
     assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 5, 1), amount=10_000, assessed_on=date(2026, 4, 10))
-    issue_demands(as_of=date(2026, 5, 21))
+    issue_demands(user=operator(), as_of=date(2026, 5, 21))
     share = share_table(date(2026, 6, 30)).rows[0].years[2026]
     assert (share.on_time, share.late, share.rate) == (1, 0, 100)
     assert DemandLine.objects.get().on_time
@@ -84,7 +84,7 @@ def test_the_debtor_page_shows_the_demand_and_the_accrued_late_charge(client, cl
     assess(debtor=taro, receivable=city_tax, fiscal_year=2025, instalment_no=4, nominal_due=date(2026, 1, 31), amount=56_400, assessed_on=date(2025, 6, 1))
     html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-02-20"}).content.decode()
     assert "督促未発付" in html
-    issue_demands(as_of=date(2026, 2, 20))
+    issue_demands(user=operator(), as_of=date(2026, 2, 20))
     html = client.get(reverse("debtor", args=[taro.pk]), {"as_of": "2026-05-29"}).content.decode()
     assert "督促 令和8年2月20日発付（指定期限 令和8年3月2日、差押可能日 令和8年3月3日）" in html
     assert '<strong id="accrued-total">1,300</strong>' in html  # the 中央市 example, as of its payment date

@@ -33,6 +33,7 @@ from saiken.ledger import actions as ledger
 from saiken.ledger.models import Instalment
 from saiken.relief import actions as relief
 from saiken.staff.models import StaffProfile
+from tests.conftest import operator
 
 AS_OF = date(2025, 6, 30)  # after FY2024's accounts closed (2025-05-31)
 
@@ -109,7 +110,7 @@ def city(db, django_user_model, member, clerk, admin_user, taro, hanako) -> City
     may = assess(hanako, nursery, 20_000, 2023, 5, date(2023, 5, 31), on=date(2023, 5, 1))
     june = assess(hanako, nursery, 20_000, 2023, 6, date(2023, 6, 30), on=date(2023, 6, 1))
     pay(hanako, nursery, 20_000, date(2023, 5, 31), "direct_debit", may)
-    issue_demands(as_of=date(2023, 8, 10))  # taro's FY2023 tax on time; ichiro's too; hanako's June late
+    issue_demands(user=operator(), as_of=date(2023, 8, 10))  # taro's FY2023 tax on time; ichiro's too; hanako's June late
     pay(ichiro, city_tax, 40_000, date(2024, 4, 30), "convenience", ichiro_old)
 
     # FY2024
@@ -122,7 +123,7 @@ def city(db, django_user_model, member, clerk, admin_user, taro, hanako) -> City
     pay(taro, city_tax, 25_000, date(2024, 7, 1), "direct_debit", current[0])
     pay(ichiro, city_tax, 40_000, date(2024, 6, 28), "direct_debit", ichiro_new)
     ledger.write_off(instalment=june, booked_on=date(2024, 9, 1), reason="prescription")
-    issue_demands(as_of=date(2024, 9, 25))  # taro's 2nd (due 9/2): after the 20-day window
+    issue_demands(user=operator(), as_of=date(2024, 9, 25))  # taro's 2nd (due 9/2): after the 20-day window
     pay(taro, city_tax, 25_000, date(2024, 10, 15), "counter", current[1])
     d = relief.propose_relief(
         debtor=taro, kind="execution_stop", instalments=[current[3]], ground="no_property", reason="財産調査の結果、財産なし",

@@ -22,6 +22,7 @@ from saiken.ledger.bulk import PaymentRequest, post_payments
 from saiken.ledger.models import DailySummary, PaymentSummary, WriteOffSummary
 
 from .conftest import AS_OF, assess
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_a_demand_run_counts_at_once(city):
     # Due 2025-06-02, to be demanded by 06-22: pending on 06-19 (no share yet), missing on 06-30.
     assert actuals(2025, as_of=date(2025, 6, 19))[("demand_on_time", city.city_tax.id)] is None
     assert actuals(2025, as_of=AS_OF)[("demand_on_time", city.city_tax.id)] == 0
-    issue_demands(as_of=date(2025, 6, 20))
+    issue_demands(user=operator(), as_of=date(2025, 6, 20))
     assert late.demand_line.on_time
     assert DemandSummary.objects.get(receivable=city.city_tax, fiscal_year=2025, issued_on=date(2025, 6, 20)).on_time == 1
     shares = actuals(2025, as_of=AS_OF)

@@ -15,6 +15,7 @@ from saiken.ledger.actions import assess
 from saiken.ledger.models import Entry, Payment
 from saiken.payments.imports import ImportRefused, import_payments
 from saiken.payments.models import PaymentImport, ReceivedPayment
+from tests.conftest import operator
 
 DATA = Path(__file__).parent.parent / "data"
 FORMATS = {"conveni": "conveni", "elqr": "elqr", "zengin": "zengin-debit-result"}
@@ -27,7 +28,7 @@ def test_a_bad_file_changes_nothing(folder, path, taro, city_tax):
     assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 6, 30), amount=12_300, assessed_on=date(2026, 6, 1))
     entries = Entry.objects.count()
     with pytest.raises(ImportRefused) as refused:
-        import_payments(path.read_bytes(), format=FORMATS[folder], filename=path.name, debit_date=date(2026, 11, 27))
+        import_payments(path.read_bytes(), format=FORMATS[folder], filename=path.name, debit_date=date(2026, 11, 27), user=operator())
     assert refused.value.errors, "a refusal names what is wrong"
     for e in refused.value.errors:
         assert e.field and e.reason and e.line >= 0

@@ -18,6 +18,7 @@ from saiken.ledger.models import Payment
 from saiken.ledger.verify import balance_differences, summary_differences
 from saiken.payments.models import PaymentImport, ReceivedPayment
 from tests.payments.test_conveni_import import csv_file, row, slip
+from tests.conftest import operator
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -39,7 +40,7 @@ def test_two_processes_take_the_same_file_once(nursery_fee, tmp_path):
     path = tmp_path / "kakuho.csv"
     path.write_bytes(csv_file(*rows))
     env = {**os.environ, "SAIKEN_DATABASE_URL": _url()}
-    cmd = [sys.executable, "-m", "saiken.cli", "import-payments", str(path), "--format", "conveni", "--json"]
+    cmd = [sys.executable, "-m", "saiken.cli", "import-payments", str(path), "--format", "conveni", "--json", "--user", operator().username]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = sorted(p.wait(timeout=120) for p in procs)
     assert outcomes == [0, 1]  # one took the file, the other was refused

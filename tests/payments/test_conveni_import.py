@@ -20,7 +20,7 @@ from saiken.ledger.actions import assess
 from saiken.ledger.verify import balance_differences, summary_differences
 from saiken.payments.imports import ImportRefused, import_payments
 from saiken.payments.models import PaymentImport, ReceivedPayment
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 Status = ReceivedPayment.Status
@@ -42,7 +42,7 @@ def csv_file(*rows, encoding="utf-8"):
 
 
 def take(*rows, name="conveni.csv", **kw):
-    return import_payments(csv_file(*rows, **kw), format="conveni", filename=name)
+    return import_payments(csv_file(*rows, **kw), format="conveni", filename=name, user=operator())
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def owed(taro, hanako, city_tax, nursery_fee):
     city_tax.demand_fee = 100
     city_tax.save()
     tax = [assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=n, nominal_due=date(2026, 5, 1), amount=12_300, assessed_on=date(2026, 4, 10)) for n in (1, 2)]
-    issue_demands(as_of=date(2026, 5, 15), receivable_ids=[city_tax.pk])
+    issue_demands(user=operator(), as_of=date(2026, 5, 15), receivable_ids=[city_tax.pk])
     fee = assess(debtor=hanako, receivable=nursery_fee, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 5, 31), amount=20_000, assessed_on=date(2026, 4, 10))
     return {"tax": tax, "demand": Demand.objects.get(), "nursery": fee}
 
@@ -111,9 +111,9 @@ def test_a_final_without_preliminary_and_a_slip_paid_twice(owed):
 
 def test_the_same_file_twice_is_refused_and_posts_once(owed):
     data = csv_file(row("02", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000), 20_000))
-    import_payments(data, format="conveni", filename="a.csv")
+    import_payments(data, format="conveni", filename="a.csv", user=operator())
     with pytest.raises(ImportRefused, match="取込済み"):
-        import_payments(data, format="conveni", filename="a-again.csv")
+        import_payments(data, format="conveni", filename="a-again.csv", user=operator())
     assert ReceivedPayment.objects.count() == 1
 
 
@@ -154,13 +154,13 @@ def test_command_json(owed, tmp_path):
     path = tmp_path / "kakuho.csv"
     path.write_bytes(csv_file(row("02", slip(SLIP_INSTALMENT, owed["nursery"].pk, 20_000), 20_000), encoding="cp932"))
     out = StringIO()
-    call_command("import_payments", str(path), "--format", "conveni", "--json", stdout=out)
+    call_command("import_payments", str(path), "--format", "conveni", "--json", "--user", operator().username, stdout=out)
     result = json.loads(out.getvalue())
     assert (result["records"], result["amount"], result["posted"], result["unmatched"], result["rejected"]) == (1, 20_000, 1, 0, 0)
     assert result["import"] == PaymentImport.objects.get().pk
     out = StringIO()
     with pytest.raises(CommandError):
-        call_command("import_payments", str(path), "--format", "conveni", "--json", stdout=out)
+        call_command("import_payments", str(path), "--format", "conveni", "--json", "--user", operator().username, stdout=out)
     assert json.loads(out.getvalue())["status"] == "rejected"
 
 

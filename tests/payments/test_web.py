@@ -15,7 +15,7 @@ from saiken.core.conveni import SLIP_INSTALMENT
 from saiken.ledger.actions import assess, record_payment
 from saiken.payments.models import DirectDebitMandate, PaymentImport, ReceivedPayment, Refund
 from tests.payments.test_conveni_import import csv_file, row, slip
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_resolving_an_unmatched_record(client, clerk, nursery, settings, tmp_pat
     settings.SAIKEN_DOCUMENT_DIR = tmp_path
     from saiken.payments.imports import import_payments
 
-    import_payments(csv_file(row("02", slip(SLIP_INSTALMENT, 999_999, 20_000), 20_000)), format="conveni", filename="x.csv")
+    import_payments(csv_file(row("02", slip(SLIP_INSTALMENT, 999_999, 20_000), 20_000)), format="conveni", filename="x.csv", user=operator())
     received = ReceivedPayment.objects.get()
     assert received.reason in client.get(reverse("payment_queue")).content.decode()
     client.post(reverse("payment_resolve", args=[received.pk]), {"target": str(nursery.pk)})

@@ -24,6 +24,7 @@ from saiken.prescription.models import PrescriptionStatus
 from saiken.prescription.projection import project_instalments, refresh
 from saiken.prescription.warnings import extinguished_by_prescription, proposals, warning_list
 from saiken.relief import writeoff
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,7 @@ def test_warnings_and_write_off_follow_the_contract_date(loans, clerk_user):
     refresh(as_of)
     assert [r.instalment_id for r in proposals(as_of).invoked] == [new.pk]
     assert extinguished_by_prescription(as_of) == [(new.pk, "invoked", date(2025, 11, 20))]
-    assert writeoff.run(as_of).total.count == 1
+    assert writeoff.run(as_of, user=operator()).total.count == 1
     old.refresh_from_db()
     assert old.principal_due == 24_000
 

@@ -26,6 +26,7 @@ from saiken.prescription.models import PrescriptionStatus
 from saiken.prescription.projection import refresh, refresh_instalments
 from saiken.prescription.warnings import extinguished_by_prescription, proposals, warning_list
 from saiken.relief import writeoff
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def late_charge_left(taro, city_tax):
 def fee_left(hanako, city_tax):
     i = actions.assess(debtor=hanako, receivable=city_tax, fiscal_year=2020, instalment_no=1, nominal_due=date(2020, 6, 30),
                        amount=1_500, assessed_on=date(2020, 6, 1))
-    issue_demands(as_of=date(2020, 7, 10), receivable_ids=[city_tax.pk])
+    issue_demands(user=operator(), as_of=date(2020, 7, 10), receivable_ids=[city_tax.pk])
     actions.record_payment(debtor=hanako, receivable=city_tax, amount=1_500, paid_on=date(2020, 8, 3), instalment=i)
     i.refresh_from_db()
     assert (i.principal_due, i.late_charge_due, i.fee_due) == (0, 0, 100)
@@ -81,7 +82,7 @@ def test_left_after_the_principal_is_warned_proposed_and_written_off(request, fi
     assert [r.amount for r in proposals(after).write_off if r.instalment_id == i.pk] == [owed]
     assert (i.pk, "prescription", after) in extinguished_by_prescription(after)
 
-    result = writeoff.run(after)
+    result = writeoff.run(after, user=operator())
     booked = list(Entry.objects.filter(instalment=i, kind=Kind.WRITE_OFF).values_list("component", "amount", "reason"))
     component = Component.LATE_CHARGE if fixture == "late_charge_left" else Component.FEE
     assert booked == [(component.value, owed, "prescription")]
@@ -93,7 +94,7 @@ def test_left_after_the_principal_is_warned_proposed_and_written_off(request, fi
     # nothing owed: the next refresh drops the status, and nothing is written off twice
     refresh(after)
     assert not PrescriptionStatus.objects.filter(instalment=i).exists()
-    assert writeoff.run(after).total.count == 0
+    assert writeoff.run(after, user=operator()).total.count == 0
 
 
 def test_a_payment_after_completion_does_not_revive_the_late_charge(late_charge_left, taro, city_tax):

@@ -40,7 +40,7 @@ from saiken.payments.models import DebitRun, DirectDebitMandate
 from saiken.prescription.collectability import collectability
 from saiken.prescription.models import PrescriptionEvent
 from saiken.relief import actions as relief
-from tests.conftest import staff
+from tests.conftest import staff, operator
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def nhi(taro):
     """(第1期 never demanded, 第2期 demanded 2024-11-15)."""
     first = assess(taro, "national_health_insurance", 2024, 1, date(2024, 9, 30), 18_000, date(2024, 6, 15))
     second = assess(taro, "national_health_insurance", 2024, 2, date(2024, 11, 5), 18_000, date(2024, 6, 15))
-    issue_demands(as_of=date(2024, 11, 15), due_on=date(2024, 11, 5))
+    issue_demands(user=operator(), as_of=date(2024, 11, 15), due_on=date(2024, 11, 5))
     return first, second
 
 
@@ -101,7 +101,7 @@ def taro_case(taro, nhi, clerk):
 @pytest.fixture
 def hospital(hanako):
     i = assess(hanako, "hospital_fee", 2021, 1, date(2021, 6, 30), 50_000, date(2021, 6, 1))
-    issue_demands(as_of=date(2021, 7, 12), due_on=date(2021, 6, 30))
+    issue_demands(user=operator(), as_of=date(2021, 7, 12), due_on=date(2021, 6, 30))
     return i
 
 
@@ -118,7 +118,7 @@ def jiro(db):
 @pytest.fixture
 def jiro_stopped(jiro, admin, approver):
     i = assess(jiro, "nursery_fee", 2023, 1, date(2023, 7, 31), 40_000, date(2023, 6, 1))
-    issue_demands(as_of=date(2023, 8, 10), due_on=date(2023, 7, 31))
+    issue_demands(user=operator(), as_of=date(2023, 8, 10), due_on=date(2023, 7, 31))
     d = relief.propose_relief(debtor=jiro, kind="execution_stop", instalments=[i], ground="no_property", reason="財産調査の結果、財産なし",
                               start_on=date(2023, 9, 1), user=admin)
     relief.approve_relief(d, approver, date(2023, 9, 1))
@@ -200,7 +200,7 @@ def test_reminders_leave_the_extinguished_claims_out(taro_case, nhi, clerk):
 
 
 def test_the_demand_run_leaves_them_out_and_counts_them(nhi):
-    run = issue_demands(as_of=TODAY)
+    run = issue_demands(user=operator(), as_of=TODAY)
     assert (run.demands, run.lines, run.extinguished) == (0, 0, 1)
     assert not DemandLine.objects.filter(instalment=nhi[0]).exists()
     assert "消滅債権のため除外 1期別" in AuditEvent.objects.get(action="demand.issue", target_id=str(run.pk)).summary
@@ -213,7 +213,7 @@ def test_a_claim_extinguished_by_three_years_of_stop_is_refused_too(jiro_case, j
         dispositions.record_disposition(jiro_case, kind="seizure_wage", instalments=[jiro_stopped], decided_on=TODAY, user=admin, today=TODAY,
                                         third_party_name="株式会社 寺尾")
     nothing_written("case.pledge", "case.disposition", "prescription.event")
-    assert issue_demands(as_of=TODAY).extinguished == 0  # already demanded in 2023: not a candidate
+    assert issue_demands(user=operator(), as_of=TODAY).extinguished == 0  # already demanded in 2023: not a candidate
 
 
 def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, approver, tmp_path):
@@ -225,7 +225,7 @@ def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, a
     d = relief.propose_relief(debtor=jiro, kind="execution_stop", instalments=[gone], ground="no_property", reason="財産なし",
                               start_on=date(2026, 12, 1), immediate_extinction=True, user=admin)
     relief.approve_relief(d, approver, date(2026, 12, 1))
-    run = export_debits(debit_date=due, out=tmp_path / "request.dat")
+    run = export_debits(debit_date=due, out=tmp_path / "request.dat", user=operator())
     assert (run.items, run.amount, run.extinguished) == (1, 30_000, [gone.pk])
     assert f"{kept.pk:020d}".encode() in (tmp_path / "request.dat").read_bytes()
     assert f"{gone.pk:020d}".encode() not in (tmp_path / "request.dat").read_bytes()
@@ -233,7 +233,7 @@ def test_the_debit_export_leaves_out_a_claim_extinguished_at_once(jiro, admin, a
     from io import StringIO
 
     stdout = StringIO()
-    call_command("export_debits", "--date", due.isoformat(), "--out", str(out), stdout=stdout)
+    call_command("export_debits", "--date", due.isoformat(), "--out", str(out), "--user", operator().username, stdout=stdout)
     assert "消滅した債権（免除・債権放棄・執行停止による消滅など）1件は依頼していません" in stdout.getvalue()
 
 
@@ -246,7 +246,7 @@ def test_the_debit_export_refuses_when_only_extinguished_claims_are_due(jiro, ad
                               start_on=date(2026, 12, 1), immediate_extinction=True, user=admin)
     relief.approve_relief(d, approver, date(2026, 12, 1))
     with pytest.raises(LedgerError, match="消滅した債権 1件を除外"):
-        export_debits(debit_date=due, out=tmp_path / "request.dat")
+        export_debits(debit_date=due, out=tmp_path / "request.dat", user=operator())
     assert not DebitRun.objects.exists()
 
 
@@ -266,7 +266,7 @@ def test_an_invoked_private_claim_is_refused(hanako_case, hospital, admin):
     with pytest.raises(CaseError, match="令和8年11月2日に債務者が時効を援用し、消滅しています（民法145条）"):
         dispositions.record_disposition(hanako_case, kind="payment_order", instalments=[hospital], decided_on=TODAY, court_name="新潟簡易裁判所",
                                         user=admin, today=TODAY)
-    assert issue_demands(as_of=TODAY).extinguished == 0  # demanded in 2021
+    assert issue_demands(user=operator(), as_of=TODAY).extinguished == 0  # demanded in 2021
 
 
 # --- through the screens (a permitted clerk posts the forms) ---------------------------------

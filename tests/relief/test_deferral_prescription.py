@@ -21,6 +21,7 @@ from saiken.relief import actions
 from saiken.relief.effects import DeferralEffect, deferrals
 
 from .conftest import assess, granted
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -122,5 +123,5 @@ def test_no_demand_while_the_agreement_is_in_force(taro, club, clerk, manager):
     a = assess(taro, club, 30_000, fy=2022, no=1, due=date(2022, 7, 29))
     granted(clerk, manager, taro, "performance_deferral", [a], "favourable", date(2022, 8, 1),
             schedule=[(date(2022, 9, 30), 15_000), (date(2022, 10, 31), 15_000)])
-    assert issue_demands(as_of=date(2022, 8, 10)).demands == 0
-    assert issue_demands(as_of=date(2022, 11, 1)).demands == 1
+    assert issue_demands(user=operator(), as_of=date(2022, 8, 10)).demands == 0
+    assert issue_demands(user=operator(), as_of=date(2022, 11, 1)).demands == 1

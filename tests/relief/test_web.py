@@ -10,6 +10,8 @@ from saiken.ledger.models import Entry
 from saiken.relief import writeoff
 from saiken.relief.models import ReliefDecision, Status
 
+from tests.conftest import staff
+
 from .conftest import assess, granted, propose
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +165,8 @@ def waived(taro, housing, clerk, manager, prescription):
     return i
 
 
-def test_the_write_off_candidates_and_the_run(client, waived, clerk, manager):
+def test_the_write_off_candidates_and_the_run(client, waived, clerk, manager, django_user_model):
+    clerk = staff(django_user_model.objects.create_user("jutaku"), "clerk", "jutaku")  # the housing department's clerk
     client.force_login(clerk)
     page = client.get(reverse("relief_writeoff"), {"as_of": "2024-07-10"}).content.decode()
     assert "債権放棄（債権管理条例）" in page and "45,000" in page and "山田 太郎" in page

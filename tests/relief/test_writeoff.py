@@ -24,6 +24,7 @@ from saiken.ledger.verify import balance_differences, summary_differences
 from saiken.relief import writeoff
 
 from .conftest import assess, granted
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +84,14 @@ def test_one_reason_per_instalment_the_earliest_and_only_what_is_still_owed(city
 def test_an_unknown_reason_from_prescription_stops_the_run(city, prescription):
     prescription.found = [(city["fee"].pk, "forgotten", date(2023, 6, 1))]
     with pytest.raises(LedgerError, match="'forgotten' は登録されていません"):
-        writeoff.run(AS_OF)
+        writeoff.run(AS_OF, user=operator())
     assert written_off() == []
 
 
 def test_without_the_prescription_module_only_relief_is_written_off_and_the_result_says_so(city, monkeypatch):
     monkeypatch.setitem(sys.modules, "saiken.prescription.warnings", None)  # import fails
     assert [r for _, r, _ in writeoff.candidates(AS_OF)] == ["stop_three_years", "stop_immediate", "waiver"]
-    result = writeoff.run(AS_OF, dry_run=True)
+    result = writeoff.run(AS_OF, user=operator(), dry_run=True)
     assert result.prescription_checked is False
 
 
@@ -121,7 +122,7 @@ def test_the_run_books_each_instalment_off_with_its_reason_and_a_second_run_book
 
 
 def test_a_dry_run_counts_but_writes_nothing(city):
-    result = writeoff.run(AS_OF, dry_run=True)
+    result = writeoff.run(AS_OF, user=operator(), dry_run=True)
     assert (result.total.count, result.total.total) == (4, 111_500)
     assert written_off() == []
     assert not AuditEvent.objects.filter(action="relief.write_off_run").exists()
@@ -130,7 +131,7 @@ def test_a_dry_run_counts_but_writes_nothing(city):
 def test_the_run_works_in_chunks_and_reports_progress(city, monkeypatch):
     monkeypatch.setattr(writeoff, "CHUNK", 3)
     seen = []
-    writeoff.run(AS_OF, progress=lambda done, total: seen.append((done, total)))
+    writeoff.run(AS_OF, user=operator(), progress=lambda done, total: seen.append((done, total)))
     assert seen == [(3, 4), (4, 4)]
     assert Entry.objects.filter(kind=Kind.WRITE_OFF).values("instalment_id").distinct().count() == 4
 
@@ -166,7 +167,7 @@ def test_the_report_groups_by_receivable_fiscal_year_and_reason(city, taro, city
 
 def test_the_command_prints_counts_and_totals_per_reason(city):
     out = StringIO()
-    call_command("write_off", "--as-of", "2024-07-10", "--dry-run", stdout=out, stderr=StringIO())
+    call_command("write_off", "--user", operator().username, "--as-of", "2024-07-10", "--dry-run", stdout=out, stderr=StringIO())
     text = out.getvalue()
     assert "不納欠損の対象（計上しません）: 基準日 2024-07-10" in text
     assert "滞納処分の執行停止3年継続（地方税法15条の7第4項）: 1件 34,500円（本税 30,000円・延滞金 4,500円・手数料 0円）" in text
@@ -185,4 +186,4 @@ def test_the_command_refuses_a_bad_date():
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
-        call_command("write_off", "--as-of", "2024/07/10")
+        call_command("write_off", "--user", operator().username, "--as-of", "2024/07/10")

@@ -15,6 +15,7 @@ from saiken.ledger.models import Entry
 from saiken.prescription.actions import record_event
 from saiken.prescription.projection import refresh
 from saiken.relief import writeoff
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,11 @@ def test_two_year_and_five_year_claims(taro, nursery_fee, nhi):
     assert [c[0] for c in writeoff.candidates(date(2021, 5, 31))] == []
     assert [(c[0], c[1]) for c in writeoff.candidates(date(2021, 6, 1))] == [(premium.pk, "prescription")]
     refresh(date(2024, 6, 1))
-    result = writeoff.run(date(2024, 6, 1))
+    result = writeoff.run(date(2024, 6, 1), user=operator())
     assert result.prescription_checked and result.total.count == 2
     reasons = dict(Entry.objects.filter(kind="write_off").values_list("instalment_id", "reason"))
     assert reasons == {nursery.pk: "prescription", premium.pk: "prescription"}
-    assert writeoff.run(date(2024, 6, 2)).total.count == 0  # nothing twice
+    assert writeoff.run(date(2024, 6, 2), user=operator()).total.count == 0  # nothing twice
 
 
 def test_a_private_claim_needs_the_debtors_invocation(taro, housing):

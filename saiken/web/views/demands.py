@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import close_old_connections
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,8 @@ from saiken.demands.delivery_state import delivery_of
 from saiken.demands.actions import candidates, issue_demands, summary_by_receivable
 from saiken.demands.models import Demand, DemandRun, DocumentStatus, ReturnReason
 from saiken.ledger.errors import LedgerError
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 
 def _date(raw: str | None, default: date | None = None) -> date | None:
@@ -67,19 +68,33 @@ def runs(request):
     as_of = _date(request.GET.get("as_of"), today)
     due_on = _date(request.GET.get("due_on"))
     receivable_id = _int(request.GET.get("receivable"))
-    pending = candidates(as_of=as_of, due_on=due_on, receivable_ids=[receivable_id] if receivable_id else None)
+    # What the user may issue: the form offers those receivables and counts only their instalments.
+    scope = policy.receivable_ids(request.user, Act.DEMAND_ISSUE)
+    named = [receivable_id] if receivable_id in scope else None
+    pending = candidates(as_of=as_of, due_on=due_on, receivable_ids=named or sorted(scope))
     return render(request, "web/demand_runs.html", {
         "sees_all": access.sees_everything(request.user),
-        "runs": DemandRun.objects.select_related("created_by")[:50],
+        "runs": visible_runs(request.user).select_related("created_by")[:50],
         "as_of": as_of, "due_on": due_on, "receivable_id": receivable_id,
-        "receivables": ReceivableType.objects.filter(active=True),
+        "receivables": ReceivableType.objects.filter(active=True, id__in=sorted(scope)),
+        "may_issue": bool(scope),
         "pending": pending.count(),
     })
 
 
+def visible_runs(user):
+    """The runs a user may see: every run for an administrator; otherwise those holding a
+    demand of a receivable the user sees, and the user's own (an empty run among them)."""
+    if access.sees_everything(user):
+        return DemandRun.objects.all()
+    visible = sorted(access.visible_receivable_ids(user))
+    mine = Demand.objects.filter(run=OuterRef("pk"), receivable_id__in=visible)
+    return DemandRun.objects.filter(Exists(mine) | Q(created_by_id=user.pk))
+
+
 @login_required
 def run(request, pk: int):
-    run = get_object_or_404(DemandRun.objects.select_related("created_by"), pk=pk)
+    run = get_object_or_404(visible_runs(request.user).select_related("created_by"), pk=pk)
     demands = run.demand_set.filter(access.receivable_filter(request.user)).select_related("debtor", "receivable").order_by("number")[:100]
     # A department sees its own receivables' lines; the run's totals only who sees them all.
     visible = access.visible_receivable_ids(request.user)
@@ -87,7 +102,14 @@ def run(request, pk: int):
     return render(request, "web/demand_run.html", {
         "run": run, "summary": summary, "demands": demands, "sees_all": access.sees_everything(request.user),
         "rendering": run.document_status == DocumentStatus.RENDERING,
+        "may_document": _may_document(request.user, run),
     })
+
+
+def _may_document(user, run: DemandRun) -> bool:
+    from saiken.demands.documents import receivable_ids_of
+
+    return policy.may(user, Act.DEMAND_DOCUMENT) and all(policy.may(user, Act.DEMAND_DOCUMENT, r) for r in receivable_ids_of(run))
 
 
 def in_background(work, name: str) -> None:
@@ -108,25 +130,33 @@ def in_background(work, name: str) -> None:
 @login_required
 @require_POST
 def render_documents(request, pk: int):
-    """Start rendering the run's notices in the background; the run page shows the progress."""
+    """Start rendering the run's notices in the background; the run page shows the progress.
+    Refused (403) unless the user may have every notice of the run (the action checks)."""
     from saiken.demands.documents import claim_for_rendering, render_run
 
     run = get_object_or_404(DemandRun, pk=pk)
-    if not claim_for_rendering(run):
+    user = request.user
+    if not claim_for_rendering(run, user):
         messages.info(request, "この督促状PDFは作成中か作成済です。")
         return redirect("demand_run", pk=pk)
 
-    in_background(lambda: render_run(run, claimed=True), name=f"demand-pdf-{pk}")
+    in_background(lambda: render_run(run, user=user, claimed=True), name=f"demand-pdf-{pk}")
     messages.success(request, "督促状PDFの作成を開始しました。")
     return redirect("demand_run", pk=pk)
 
 
 @login_required
 def document(request, pk: int):
+    """The run's PDF: refused (403) unless the user may have every notice of it; audited."""
+    from saiken.demands.documents import open_document
+
     run = get_object_or_404(DemandRun, pk=pk)
-    if run.document_status != DocumentStatus.DONE or not run.document or not Path(run.document).exists():
+    path = open_document(run, request.user)
+    if path is None:
         raise Http404("督促状PDFはまだ作成されていません。")
-    return FileResponse(open(run.document, "rb"), as_attachment=True, filename=f"督促状_{run.issued_on:%Y%m%d}_{run.pk}.pdf")
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"督促状_{run.issued_on:%Y%m%d}_{run.pk}.pdf")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

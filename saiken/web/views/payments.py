@@ -1,4 +1,9 @@
-"""収納・消込: file imports with a preview, the reconciliation queue, 過誤納金 (充当・還付)."""
+"""収納・消込: file imports with a preview, the reconciliation queue, 過誤納金 (充当・還付).
+
+Each screen asks the policy (saiken.staff.policy) for GET and POST alike, and shows only
+what the user may act on; the action functions ask it again before writing. A refusal
+(`policy.Refused`) is a 403 with its reason.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.db.models import Q
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -21,7 +27,8 @@ from saiken.ledger.models import Instalment
 from saiken.payments import actions
 from saiken.payments.imports import ImportRefused, import_payments, preview
 from saiken.payments.models import Format, ImportMapping, PaymentImport, ReceivedPayment, Refund
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -45,6 +52,7 @@ def _mapping(raw: str | None) -> ImportMapping | None:
 
 @login_required
 def imports(request):
+    policy.require(request.user, Act.PAYMENT_IMPORT)
     context = {
         "imports": PaymentImport.objects.select_related("imported_by")[:50],
         "formats": Format.choices,
@@ -64,7 +72,7 @@ def imports(request):
         (_uploads() / f"{sha}.bin").write_bytes(data)  # kept for the confirmation after the preview
         fmt, mapping, debit_date = request.POST.get("format", ""), _mapping(request.POST.get("mapping")), _date(request.POST.get("debit_date"))
         try:
-            p = preview(data, format=fmt, filename=upload.name, mapping=mapping, debit_date=debit_date)
+            p = preview(data, format=fmt, filename=upload.name, mapping=mapping, debit_date=debit_date, user=request.user)
         except FormatError as e:
             context.update(errors=e.errors, filename=upload.name)
             return render(request, "web/payment_imports.html", context)
@@ -81,6 +89,7 @@ def imports(request):
 @login_required
 @require_POST
 def confirm(request):
+    policy.require(request.user, Act.PAYMENT_IMPORT)
     sha = request.POST.get("sha", "")
     path = _uploads() / f"{sha}.bin"
     if len(sha) != 64 or not sha.isalnum() or not path.exists():
@@ -103,6 +112,7 @@ def confirm(request):
 
 @login_required
 def import_detail(request, pk: int):
+    policy.require(request.user, Act.PAYMENT_IMPORT)
     batch = get_object_or_404(PaymentImport.objects.select_related("imported_by", "mapping"), pk=pk)
     items = batch.items.select_related("instalment", "instalment__debtor", "instalment__receivable").order_by("line")
     status = request.GET.get("status")
@@ -117,8 +127,13 @@ def import_detail(request, pk: int):
 
 @login_required
 def queue(request):
+    policy.require(request.user, Act.PAYMENT_RECONCILE)
+    # Records with no instalment wait for anyone who reconciles; one matched to another
+    # department's instalment, for that department only.
+    mine = policy.receivable_ids(request.user, Act.PAYMENT_RECONCILE)
     waiting = (
         ReceivedPayment.objects.filter(status__in=actions.WAITING)
+        .filter(Q(instalment__isnull=True) | Q(instalment__receivable_id__in=mine))
         .select_related("import_batch").order_by("paid_on", "id")
     )
     page = Paginator(waiting, 50).get_page(request.GET.get("page"))
@@ -128,7 +143,8 @@ def queue(request):
 @login_required
 @require_POST
 def resolve(request, pk: int):
-    received = get_object_or_404(ReceivedPayment, pk=pk)
+    policy.require(request.user, Act.PAYMENT_RECONCILE)
+    received = get_object_or_404(ReceivedPayment.objects.select_related("instalment"), pk=pk)
     if request.POST.get("dismiss"):
         try:
             actions.dismiss(received, reason=request.POST.get("reason", ""), user=request.user)
@@ -152,18 +168,24 @@ def resolve(request, pk: int):
     return redirect("payment_queue")
 
 
+def _refundable(user) -> frozenset[int]:
+    policy.require(user, Act.REFUND)
+    return policy.receivable_ids(user, Act.REFUND)
+
+
 @login_required
 def overpaid(request):
-    held = Instalment.objects.filter(access.receivable_filter(request.user), overpaid__gt=0).select_related("debtor", "receivable").order_by("-overpaid", "id")
+    mine = _refundable(request.user)
+    held = Instalment.objects.filter(receivable_id__in=mine, overpaid__gt=0).select_related("debtor", "receivable").order_by("-overpaid", "id")
     page = Paginator(held, 50).get_page(request.GET.get("page"))
-    refunds = Refund.objects.filter(access.receivable_filter(request.user, "instalment__receivable")).select_related("instalment", "instalment__debtor").order_by("-id")[:50]
+    refunds = Refund.objects.filter(instalment__receivable_id__in=mine).select_related("instalment", "instalment__debtor").order_by("-id")[:50]
     return render(request, "web/payment_overpaid.html", {"page": page, "refunds": refunds, "today": timezone.localdate()})
 
 
 @login_required
 @require_POST
 def settle(request, pk: int):
-    instalment = get_object_or_404(Instalment.objects.filter(access.receivable_filter(request.user)), pk=pk)
+    instalment = get_object_or_404(Instalment.objects.filter(receivable_id__in=_refundable(request.user)), pk=pk)
     today = timezone.localdate()
     try:
         if request.POST.get("action") == "transfer":
@@ -180,6 +202,7 @@ def settle(request, pk: int):
 @login_required
 @require_POST
 def refund_file(request):
+    policy.require(request.user, Act.REFUND)
     transfer_date = _date(request.POST.get("transfer_date")) or timezone.localdate()
     try:
         made = actions.export_refunds(transfer_date=transfer_date, user=request.user)
@@ -196,16 +219,15 @@ def refund_file(request):
 
 @login_required
 def refund_download(request, pk: int):
-    refund = get_object_or_404(Refund, pk=pk)
-    if not refund.transfer_file or not Path(refund.transfer_file).exists():
-        raise Http404("振込データがありません。")
-    return FileResponse(open(refund.transfer_file, "rb"), as_attachment=True, filename=Path(refund.transfer_file).name)
+    refund = get_object_or_404(Refund.objects.filter(instalment__receivable_id__in=_refundable(request.user)), pk=pk)
+    path = actions.refund_file(refund, user=request.user)
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name)
 
 
 @login_required
 @require_POST
 def refund_returned(request, pk: int):
-    refund = get_object_or_404(Refund, pk=pk)
+    refund = get_object_or_404(Refund.objects.filter(instalment__receivable_id__in=_refundable(request.user)), pk=pk)
     try:
         actions.refund_returned(refund, on=timezone.localdate(), reason=request.POST.get("reason", ""), user=request.user)
         messages.success(request, f"還付 {refund.amount:,}円を返戻として過誤納金に戻しました。")

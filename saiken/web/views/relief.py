@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +26,8 @@ from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.relief import actions, writeoff
 from saiken.relief.models import ReliefDecision, Status
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 PAGE_SIZE = 50
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -284,9 +284,9 @@ def _as_of(raw: str | None) -> date:
 
 @login_required
 def writeoff_candidates(request):
+    """不納欠損の対象 and the run. The run is checked in `writeoff.run` (Act.WRITE_OFF, the
+    user's receivables, no future day): a refusal is the 403 page."""
     if request.method == "POST":
-        if not actions.can_decide(request.user):
-            return HttpResponseForbidden("不納欠損を実行する権限がありません。")
         as_of = _as_of(request.POST.get("as_of"))
         try:
             result = writeoff.run(as_of, user=request.user)
@@ -297,11 +297,14 @@ def writeoff_candidates(request):
             messages.success(request, f"{as_of:%Y年%m月%d日}付で {t.count:,}件 {t.total:,}円を不納欠損しました。")
         return redirect(f"{reverse('relief_writeoff')}?as_of={as_of.isoformat()}")
     as_of = _as_of(request.GET.get("as_of"))
-    result, rows = writeoff.preview(as_of)
-    visible = access.visible_receivable_ids(request.user)
-    rows = [r for r in rows if r[0].receivable_id in visible]  # (instalment, reason, date)
+    can_run = policy.may(request.user, Act.WRITE_OFF)
+    # The figures are those of the receivables the user would write off (a manager: his
+    # department's), or else of those the user sees.
+    scope = policy.receivable_ids(request.user, Act.WRITE_OFF) if can_run else access.visible_receivable_ids(request.user)
+    result, rows = writeoff.preview(as_of, receivable_ids=scope)
     return render(request, "web/relief_writeoff.html", {
-        "as_of": as_of, "result": result, "rows": rows, "can_run": actions.can_decide(request.user),
+        "as_of": as_of, "result": result, "rows": rows,
+        "can_run": can_run and as_of <= timezone.localdate(), "future": as_of > timezone.localdate(),
     })
 
 

@@ -1,4 +1,4 @@
-"""`saiken export-debits --date YYYY-MM-DD --out FILE`: the direct-debit request file."""
+"""`saiken export-debits --date YYYY-MM-DD --out FILE --user USERNAME`: the direct-debit request file."""
 
 from datetime import date
 from pathlib import Path
@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saiken.ledger.errors import LedgerError
 from saiken.payments.actions import export_debits
+from saiken.staff.cli import staff_user
+from saiken.staff.policy import Refused
 
 
 class Command(BaseCommand):
@@ -15,11 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, required=True, help="引落日（納期限）")
         parser.add_argument("--out", type=Path, required=True, help="出力ファイル")
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。権限と所管の範囲はその職員のもの。監査ログに記録）")
 
-    def handle(self, *args, date, out, **options):
+    def handle(self, *args, date, out, user, **options):
         try:
-            run = export_debits(debit_date=date, out=out)
-        except LedgerError as e:
+            run = export_debits(debit_date=date, out=out, user=staff_user(user))
+        except (LedgerError, Refused) as e:
             raise CommandError(e.message) from e
         self.stdout.write(f"{out}: {run.items:,}件 {run.amount:,}円（引落日 {run.debit_date}）")
         if run.extinguished:

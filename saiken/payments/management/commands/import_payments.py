@@ -1,4 +1,5 @@
-"""`saiken import-payments FILE --format …`: the same import the screen uses."""
+"""`saiken import-payments FILE --format … --user USERNAME`: the same import the screen uses,
+as the named staff member (a clerk's file posts only her department's instalments)."""
 
 from datetime import date
 from json import dumps
@@ -7,7 +8,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.payments.imports import ImportRefused, import_payments
+from saiken.staff.cli import staff_user
 from saiken.payments.models import Format, ImportMapping
+from saiken.staff.policy import Refused
 
 
 class Command(BaseCommand):
@@ -18,9 +21,11 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=Format.values)
         parser.add_argument("--mapping", help="取込レイアウト名（csv は必須、elqr は省略時に標準レイアウト）")
         parser.add_argument("--debit-date", type=date.fromisoformat, help="口座振替の引落日（省略時はヘッダーの月日から推定）")
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。権限と所管の範囲はその職員のもの。監査ログに記録）")
         parser.add_argument("--json", action="store_true")
 
-    def handle(self, *args, file: Path, format: str, mapping: str | None, debit_date, json: bool, **options):
+    def handle(self, *args, file: Path, format: str, mapping: str | None, debit_date, json: bool, user: str, **options):
+        user = staff_user(user)
         try:
             data = file.read_bytes()
         except OSError as e:
@@ -31,7 +36,9 @@ class Command(BaseCommand):
             if layout is None:
                 raise CommandError(f"取込レイアウト {mapping!r} は登録されていません。")
         try:
-            batch = import_payments(data, format=format, filename=file.name, mapping=layout, debit_date=debit_date)
+            batch = import_payments(data, format=format, filename=file.name, mapping=layout, debit_date=debit_date, user=user)
+        except Refused as e:
+            raise CommandError(e.message) from e
         except ImportRefused as e:
             if json:
                 self.stdout.write(dumps({

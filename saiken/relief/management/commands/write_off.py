@@ -1,11 +1,19 @@
+"""`saiken write-off --as-of DATE --user USERNAME`: the 不納欠損 run.
+
+Made as a named staff member (`--user`, required), checked by the access policy as
+the screen is (`Act.WRITE_OFF`: managers and administrators, over the receivables
+they may act on). There is no anonymous operator run.
+"""
+
 import json
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from saiken.ledger.errors import LedgerError
 from saiken.relief import writeoff
+from saiken.staff.cli import staff_user
+from saiken.staff.policy import Refused
 
 
 def _date(text: str) -> date:
@@ -16,22 +24,21 @@ def _date(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "緩和措置（執行停止・免除・放棄）と時効により消滅した債権を不納欠損します。再実行しても二重に計上しません。"
+    help = (
+        "緩和措置（執行停止・免除・放棄）と時効により消滅した債権を不納欠損します。再実行しても二重に計上しません。"
+        "--user で実行する職員（管理職又はシステム管理者）を必ず指定します（対象はその職員が所管する債権。"
+        "ユーザーなしの実行はできません）。基準日に将来の日付は指定できません。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", required=True, help="基準日（不納欠損の計上日） YYYY-MM-DD")
+        parser.add_argument("--as-of", required=True, help="基準日（不納欠損の計上日、今日以前） YYYY-MM-DD")
         parser.add_argument("--dry-run", action="store_true", help="件数と金額だけを表示し、計上しない")
         parser.add_argument("--json", action="store_true", help="結果をJSONで出力")
-        parser.add_argument("--user", help="実行する職員のユーザー名（監査ログと仕訳に記録）")
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。監査ログと仕訳に記録）")
 
     def handle(self, *args, **opts):
         as_of = _date(opts["as_of"])
-        user = None
-        if opts["user"]:
-            try:
-                user = get_user_model().objects.get_by_natural_key(opts["user"])
-            except get_user_model().DoesNotExist as e:
-                raise CommandError(f"ユーザー {opts['user']} が見つかりません。") from e
+        user = staff_user(opts["user"])
 
         def progress(done: int, total: int) -> None:
             if not opts["json"]:
@@ -39,7 +46,7 @@ class Command(BaseCommand):
 
         try:
             result = writeoff.run(as_of, user=user, dry_run=opts["dry_run"], progress=progress)
-        except LedgerError as e:
+        except (LedgerError, Refused) as e:
             raise CommandError(e.message) from e
         if opts["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False))
