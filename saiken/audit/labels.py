@@ -84,6 +84,7 @@ ACTIONS: dict[str, str] = {
     "payments.refund": "還付の決定",
     "payments.refund_returned": "還付の返戻",
     "payments.export_refunds": "総合振込データの作成",
+    "payments.download_refunds": "総合振込データの取得",
     "payments.export_debits": "口座振替依頼データの作成",
     # 目標・計画
     "goals.set_target": "目標の設定・変更",
