@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "saiken.web.session.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -94,9 +95,26 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# A password policy a city would accept: 12 characters or more, not like the user's
+# name, not a common password, not digits only. (The demo logins are created without it.)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": int(os.environ.get("SAIKEN_PASSWORD_MIN_LENGTH", "12"))}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Logins are throttled from the audit log's failed logins (saiken.audit.lockout).
+AUTHENTICATION_BACKENDS = ["saiken.audit.lockout.ThrottledModelBackend"]
+SAIKEN_LOGIN_MAX_FAILURES = int(os.environ.get("SAIKEN_LOGIN_MAX_FAILURES", "5"))
+SAIKEN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("SAIKEN_LOGIN_LOCKOUT_MINUTES", "15"))
+SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS", "0"))  # 0: off (e.g. behind a proxy)
+
+# Idle timeout: a session ends after this many minutes without a request (a request
+# renews it: saiken.web.session), and when the browser closes.
+SAIKEN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SAIKEN_IDLE_TIMEOUT_MINUTES", "30"))
+SESSION_COOKIE_AGE = SAIKEN_IDLE_TIMEOUT_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"

@@ -59,8 +59,16 @@ def ledger_models() -> list:
 
 
 def reset_city() -> None:
-    """Delete every debtor and ledger row, and restart their ids, so a new city gets the same ids."""
-    tables = [m._meta.db_table for m in ledger_models()]
+    """Delete every debtor and ledger row, and restart their ids, so a new city gets the same ids.
+
+    The audit log is emptied with them: it names debtors by id, and the ids restart, so the
+    old rows would name the new city's people. The audit table is append-only in the
+    database (saiken.audit.guard); its triggers are lifted for this one truncation and
+    re-created in the same transaction. Only the demo city does this."""
+    from saiken.audit import guard
+    from saiken.audit.models import AuditEvent
+
+    tables = [m._meta.db_table for m in ledger_models()] + [AuditEvent._meta.db_table]
     with transaction.atomic():
         postgres = connection.vendor == "postgresql"
         if postgres:  # TRUNCATE refuses while deferred foreign-key checks are pending in this transaction
@@ -68,7 +76,8 @@ def reset_city() -> None:
                 cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # CASCADE (PostgreSQL) also empties the join tables of many-to-many fields, which
         # point at these tables without being models of their own here.
-        connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
+        with guard.lifted():
+            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True))
         if postgres:
             with connection.cursor() as cur:
                 cur.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are INITIALLY DEFERRED

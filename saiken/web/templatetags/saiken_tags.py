@@ -7,6 +7,8 @@
     {{ 1234567|yen }}      1,234,567
     {{ rate|pct }}         94.7   (Decimal or exact Fraction; — for None)
     {{ change|pt }}        +0.3 / −0.2 / ±0.0 (— for None)
+    {{ at|wareki_time }}   令和8年12月8日 03:46:33 (an aware datetime, in Japan's time)
+    {{ code|audit_action }} ログイン失敗 (an audit action code's name; the code if it has none)
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
 from saiken.core.allocation import parse_order
 from saiken.core.entries import COMPONENT_LABELS
@@ -27,6 +31,7 @@ from saiken.ledger.models import WriteOffReason
 
 register = template.Library()
 
+JAPAN = ZoneInfo("Asia/Tokyo")
 DASH = "—"
 MINUS = "\u2212"  # −, the minus sign printed reports use
 
@@ -45,6 +50,22 @@ def wareki(value: date | None, western: str = "") -> str:
         value = value.date()
     label = wareki_label(value)
     return f"{label}（{value.year}）" if western else label
+
+
+@register.filter
+def wareki_time(value: datetime | None) -> str:
+    """An aware datetime as 和暦 date and time in Japan (Asia/Tokyo), to the second."""
+    if value in (None, ""):
+        return ""
+    local = timezone.localtime(value, JAPAN) if timezone.is_aware(value) else value
+    return f"{wareki_label(local.date())} {local:%H:%M:%S}"
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    from saiken.audit.labels import label
+
+    return label(code)
 
 
 @register.filter

@@ -136,6 +136,13 @@ def search(request):
         for d in rows:
             d.open_balance = balances.get(d.id, 0)
         context.update(page=page, rows=rows)
+        # Every search of the register is audited: the query, and whom the page showed.
+        audit.record(
+            user=request.user, action="debtor.search",
+            summary=f"債務者検索: {q or '（指定なし）'}" + (f"（{receivable.name}）" if receivable else ""),
+            detail={"q": q, "receivable": receivable.code if receivable else "", "page": page.number,
+                    "count": page.paginator.count, "shown": [d.id for d in rows]},
+        )
     return render(request, "web/debtor_search.html", context)
 
 

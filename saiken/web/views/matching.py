@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from saiken import audit
 from saiken.core.identity import REASONS
 from saiken.debtors import identity_actions as actions
 from saiken.debtors.identity import linked_records
@@ -54,6 +55,8 @@ def queue(request):
     for c in page.object_list:
         c.reason_rows = reason_rows(c.reasons)
         c.sides = [(d, getattr(d, "link", None)) for d in (c.debtor_a, c.debtor_b)]
+    audit.record(user=request.user, action="matching.queue_view", summary=f"名寄せの確認待ちを閲覧（{page.number}ページ）",
+                 detail={"page": page.number, "shown": sorted({i for c in page.object_list for i in (c.debtor_a_id, c.debtor_b_id)})})
     return render(request, "web/matching_queue.html", {"page": page})
 
 
@@ -101,6 +104,8 @@ def person(request, pk: int):
         r.link_row = getattr(r, "link", None)  # a missing reverse one-to-one raises an AttributeError
         r.link_reasons = reason_rows(r.link_row.reasons) if r.link_row else []
     link = DebtorLink.objects.filter(debtor=debtor).first()
+    audit.record(user=request.user, action="matching.view", target=debtor,
+                 summary=f"{debtor.name} の名寄せされた記録を閲覧（{len(records)}件）", detail={"shown": [r.pk for r in records]})
     return render(request, "web/matching_person.html", {"debtor": debtor, "records": records, "person_id": link.person_id if link else None})
 
 

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="乱数の種（既定 1）")
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="基準日 YYYY-MM-DD（既定 今日）")
         parser.add_argument("--years", type=int, default=6, help="生成する年度数（基準日の年度まで、既定 6）")
-        parser.add_argument("--reset", action="store_true", help="既存の債務者・台帳データを削除してから生成")
+        parser.add_argument("--reset", action="store_true", help="既存の債務者・台帳データと監査ログを削除してから生成（デモ専用: 監査ログの追記専用トリガーをこのときだけ外します）")
         parser.add_argument("--if-empty", action="store_true", help="債務者が既にいれば何もせずに終了")
         parser.add_argument("--block-size", type=int, default=BLOCK_SIZE, help=f"1トランザクションの人数（既定 {BLOCK_SIZE}）")
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 self._user()
                 return
             if not opts["reset"]:
-                raise CommandError("債務者が既に登録されています。作り直すには --reset を指定してください（債務者と台帳を全件削除します）。")
+                raise CommandError("債務者が既に登録されています。作り直すには --reset を指定してください（債務者と台帳、監査ログを全件削除します）。")
             reset_city()
             self.stdout.write("既存の債務者・台帳データを削除しました。")
         self.stdout.write(
