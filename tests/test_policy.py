@@ -53,7 +53,7 @@ def users(django_user_model):
         ("nursery_manager", Act.RELIEF_DECIDE, "nursery_fee", True),
         ("nursery_manager", Act.RELIEF_DECIDE, "city_tax", False),
         ("nursery_manager", Act.WRITE_OFF, "national_health_insurance", False),
-        ("collector", Act.CASE_WORK, "nursery_fee", True),  # what was transferred (the case checks which)
+        ("collector", Act.CASE_WORK, "nursery_fee", False),  # no debtor named: nothing transferred
         ("collector", Act.CASE_WORK, "city_tax", False),  # tax stays with tax staff
         ("collector", Act.DEMAND_ISSUE, None, False),
         ("admin", Act.WRITE_OFF, "city_tax", True),
@@ -84,3 +84,16 @@ def test_no_run_on_a_future_day():
     policy.require_not_future(date(2026, 12, 7), date(2026, 12, 7), "不納欠損")
     with pytest.raises(Refused, match="不納欠損の基準日に将来の日付（2027-03-31）は指定できません。"):
         policy.require_not_future(date(2027, 3, 31), date(2026, 12, 7), "不納欠損")
+
+
+def test_the_central_team_acts_only_on_what_was_transferred_to_it(users, taro, nursery_fee, city_tax):
+    from saiken.cases.models import Case
+
+    collector = users["collector"]
+    assert not policy.may(collector, Act.CASE_WORK, nursery_fee, debtor_id=taro.pk)
+    with pytest.raises(Refused, match="債権回収担当に移管された事案についてだけ行えます"):
+        policy.require(collector, Act.RELIEF_PROPOSE, nursery_fee, debtor_id=taro.pk)
+    Case.objects.create(debtor=taro, department=nursery_fee.department, opened_on=date(2026, 4, 1), transferred_to_central=True)
+    assert policy.may(collector, Act.CASE_WORK, nursery_fee, debtor_id=taro.pk)
+    assert policy.may(collector, Act.RELIEF_PROPOSE, nursery_fee, debtor_id=taro.pk)
+    assert not policy.may(collector, Act.CASE_WORK, city_tax, debtor_id=taro.pk)  # tax stays with tax staff

@@ -127,7 +127,7 @@ def control_refusal(user, case: Case, what: str, *, whole: bool = True) -> str |
         if access.department_id(user) != case.department_id:
             return f"この事案の{what}は、所管課（{case.department.name}）の職員だけが行えます。"
         return None
-    if any(not policy.may(user, Act.CASE_WORK, r) for r in receivables):
+    if any(not policy.may(user, Act.CASE_WORK, r, debtor_id=case.debtor_id) for r in receivables):
         return f"他の課の債権を含む事案の{what}は、そのすべての債権を所管する課の職員かシステム管理者だけが行えます。"
     return None
 

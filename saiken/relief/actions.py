@@ -177,7 +177,7 @@ def propose_relief(
     ids = [i.pk if isinstance(i, Instalment) else int(i) for i in instalments]
     receivables = sorted(set(Instalment.objects.filter(pk__in=ids).values_list("receivable_id", flat=True)))
     for r in receivables or [None]:
-        message = access_policy.refusal(user, Act.RELIEF_PROPOSE, r)
+        message = access_policy.refusal(user, Act.RELIEF_PROPOSE, r, debtor_id=debtor.pk)
         if message is not None:
             _refuse(user, "relief.propose", message, target=debtor, detail={"kind": kind, "instalments": ids})
     return _propose(

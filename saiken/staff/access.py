@@ -70,7 +70,7 @@ def visible_receivable_ids(user, debtor_id: int | None = None) -> frozenset[int]
     if dep is None and role(user) != Role.COLLECTOR:
         return frozenset()
     own = set(ReceivableType.objects.filter(department_id=dep).values_list("id", flat=True))
-    if debtor_id is not None and role(user) == Role.COLLECTOR and _transferred(debtor_id):
+    if debtor_id is not None and role(user) == Role.COLLECTOR and transferred(debtor_id):
         # The central team sees what was transferred to it: the person's debts, tax apart.
         own |= set(ReceivableType.objects.filter(is_tax=False).values_list("id", flat=True))
     if debtor_id is not None and may_see_tax(user, debtor_id):
@@ -101,7 +101,8 @@ def may_see_tax(user, debtor_id: int, on: date | None = None) -> bool:
     ).exists()
 
 
-def _transferred(debtor_id: int) -> bool:
+def transferred(debtor_id: int) -> bool:
+    """Was this debtor's case transferred to the central collection team?"""
     from saiken.cases.models import Case  # cases builds on staff; staff asks it only this
 
     return Case.objects.filter(debtor_id=debtor_id, transferred_to_central=True).exists()

@@ -82,8 +82,10 @@ def _receivable(r: ReceivableType | int) -> ReceivableType:
     return r if isinstance(r, ReceivableType) else ReceivableType.objects.get(pk=r)
 
 
-def refusal(user, act: Act, receivable: ReceivableType | int | None = None) -> str | None:
-    """Why the user may not do `act` (on `receivable`), or None when they may."""
+def refusal(user, act: Act, receivable: ReceivableType | int | None = None, *, debtor_id: int | None = None) -> str | None:
+    """Why the user may not do `act` (on `receivable`, of the debtor `debtor_id`), or None
+    when they may. The central team acts only on a debtor whose case was transferred to
+    it, tax apart: without the debtor it is refused."""
     label = ACT_LABELS[act]
     if user is None or not getattr(user, "is_authenticated", False):
         return f"{label}は、ログインしている職員だけが行えます。"
@@ -94,19 +96,21 @@ def refusal(user, act: Act, receivable: ReceivableType | int | None = None) -> s
         return None
     r = _receivable(receivable)
     if role == Role.COLLECTOR and act in (Act.CASE_WORK, Act.RELIEF_PROPOSE) and not r.is_tax:
-        return None  # the central team works what was transferred to it; the case checks the transfer
+        if debtor_id is not None and access.transferred(debtor_id):
+            return None  # the central team works what was transferred to it
+        return f"{r.name}の{label}は、債権回収担当に移管された事案についてだけ行えます。"
     if access.department_id(user) != r.department_id:
         return f"{r.name}の{label}は、所管課（{r.department.name}）の職員だけが行えます。"
     return None
 
 
-def may(user, act: Act, receivable: ReceivableType | int | None = None) -> bool:
-    return refusal(user, act, receivable) is None
+def may(user, act: Act, receivable: ReceivableType | int | None = None, *, debtor_id: int | None = None) -> bool:
+    return refusal(user, act, receivable, debtor_id=debtor_id) is None
 
 
-def require(user, act: Act, receivable: ReceivableType | int | None = None) -> None:
+def require(user, act: Act, receivable: ReceivableType | int | None = None, *, debtor_id: int | None = None) -> None:
     """Raise `Refused` unless the user may do `act` (on `receivable`)."""
-    message = refusal(user, act, receivable)
+    message = refusal(user, act, receivable, debtor_id=debtor_id)
     if message is not None:
         raise Refused(message)
 

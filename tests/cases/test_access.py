@@ -105,7 +105,7 @@ def test_the_nursery_clerk_may_not_reassign_or_close_the_tax_departments_case(sh
         actions.close_case(shared, on=date(2025, 3, 1), reason="完納", user=officer)
     case = Case.objects.get(pk=shared.pk)
     assert (case.status, case.officer) == (Case.Status.OPEN, tax_clerk)
-    assert sorted(AuditEvent.objects.filter(user=officer).values_list("action", flat=True)) == ["case.assign.refused", "case.close.refused"]
+    assert sorted(AuditEvent.objects.filter(user=officer).exclude(action__startswith="auth.").values_list("action", flat=True)) == ["case.assign.refused", "case.close.refused"]
 
 
 def test_nor_through_the_screens(client, shared, officer, manager, tax_clerk):

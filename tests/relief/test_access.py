@@ -125,7 +125,7 @@ def test_the_approve_url_answers_404_to_another_departments_manager_and_writes_n
         assert client.post(reverse(name, args=[tax_deferment.pk]), data).status_code == 404, name
     tax_deferment.refresh_from_db()
     assert tax_deferment.status == Status.PROPOSED
-    assert sorted(AuditEvent.objects.filter(user=cast["hoiku_kacho"]).values_list("action", flat=True)) == [
+    assert sorted(AuditEvent.objects.filter(user=cast["hoiku_kacho"]).exclude(action__startswith="auth.").values_list("action", flat=True)) == [
         "relief.approve.refused", "relief.end.refused", "relief.reject.refused", "relief.revoke.refused",
     ]
     assert reverse("relief_decision", args=[tax_deferment.pk]) not in client.get(reverse("relief_list")).content.decode()

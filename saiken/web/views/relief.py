@@ -123,7 +123,7 @@ def propose(request):
         .select_related("receivable")
         .order_by("receivable__number", "fiscal_year", "subject", "instalment_no", "id")
     )
-    allowed = {r for r in {i.receivable_id for i in owed} if policy.may(request.user, Act.RELIEF_PROPOSE, r)}
+    allowed = {r for r in {i.receivable_id for i in owed} if policy.may(request.user, Act.RELIEF_PROPOSE, r, debtor_id=debtor.pk)}
     if owed and not allowed and request.method == "GET":
         raise Http404("この債務者の緩和措置は起案できません。")
     visible = access.visible_receivable_ids(request.user, debtor.pk)
