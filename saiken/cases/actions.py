@@ -136,17 +136,6 @@ def may_control(user, case: Case | None, what: str = "操作") -> bool:
     return case is not None and control_refusal(user, case, what) is None
 
 
-def _refuse(user, action: str, message: str, case: Case, detail: dict | None = None):
-    """Leave an audit row of a refused attempt (its own transaction, not rolled back by
-    the refusal) and raise `policy.Refused`."""
-    with transaction.atomic():
-        audit.record(user=user, action=f"{action}.refused", target=case, debtor_id=case.debtor_id, summary=f"拒否: {message}",
-                     detail={**(detail or {}), "reason": message})
-    refused = policy.Refused(message)
-    refused.audited = True  # the 403 page records no second row
-    raise refused
-
-
 def _require_control(
     user, case: Case, action: str, what: str, *, supervising: bool = False, whole: bool = True, detail: dict | None = None,
 ) -> None:
@@ -155,7 +144,7 @@ def _require_control(
     if message is None and supervising and access.role(user) not in SUPERVISING:
         message = f"{what}は、課長・システム管理者だけが行えます。"
     if message is not None:
-        _refuse(user, action, message, case, detail)
+        policy.refuse_recorded(user, action, message, target=case, debtor_id=case.debtor_id, detail=detail)
 
 
 # --- opening and closing -------------------------------------------------------------

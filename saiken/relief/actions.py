@@ -75,21 +75,10 @@ def may_decide(user, decision: ReliefDecision) -> bool:
     return decide_refusal(user, decision) is None
 
 
-def _refuse(user, action: str, message: str, *, target=None, debtor_id: int | None = None, detail: dict | None = None):
-    """Leave an audit row of a refused attempt (in its own transaction, which the refusal
-    does not roll back) and raise `policy.Refused`."""
-    with transaction.atomic():
-        record(user=user, action=f"{action}.refused", target=target, debtor_id=debtor_id, summary=f"拒否: {message}",
-               detail={**(detail or {}), "reason": message})
-    refused = access_policy.Refused(message)
-    refused.audited = True  # the 403 page records no second row
-    raise refused
-
-
 def _require_decider(user, decision: ReliefDecision, action: str) -> None:
     message = decide_refusal(user, decision)
     if message is not None:
-        _refuse(user, action, message, target=decision)
+        access_policy.refuse_recorded(user, action, message, target=decision)
 
 
 def instalment_label(i: Instalment) -> str:
@@ -179,7 +168,7 @@ def propose_relief(
     for r in receivables or [None]:
         message = access_policy.refusal(user, Act.RELIEF_PROPOSE, r, debtor_id=debtor.pk)
         if message is not None:
-            _refuse(user, "relief.propose", message, target=debtor, detail={"kind": kind, "instalments": ids})
+            access_policy.refuse_recorded(user, "relief.propose", message, target=debtor, detail={"kind": kind, "instalments": ids})
     return _propose(
         debtor=debtor, kind=kind, instalments=ids, ground=ground, reason=reason, start_on=start_on, end_on=end_on,
         legal_basis=legal_basis, immediate_extinction=immediate_extinction, schedule=schedule, user=user,

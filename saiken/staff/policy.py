@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
+from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
 
@@ -70,12 +71,28 @@ ROLES: dict[Act, frozenset[str]] = {
 
 
 class Refused(PermissionDenied):
-    """An act the user may not do, with the reason in Japanese (a 403 on a screen)."""
+    """An act the user may not do, with the reason in Japanese (a 403 on a screen).
+    `audited`: the refused attempt is in the audit log already (`refuse_recorded`), so
+    the 403 page records no second row."""
 
-    def __init__(self, message: str, field: str = "user"):
+    def __init__(self, message: str, field: str = "user", *, audited: bool = False):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.audited = audited
+
+
+def refuse_recorded(user, action: str, message: str, *, target=None, debtor_id: int | None = None, detail: dict | None = None) -> NoReturn:
+    """Leave an audit row `<action>.refused` of a refused attempt, in its own transaction
+    (which the refusal does not roll back), and raise `Refused`."""
+    from django.db import transaction
+
+    from saiken.audit import record
+
+    with transaction.atomic():
+        record(user=user, action=f"{action}.refused", target=target, debtor_id=debtor_id, summary=f"拒否: {message}",
+               detail={**(detail or {}), "reason": message})
+    raise Refused(message, audited=True)
 
 
 def _receivable(r: ReceivableType | int) -> ReceivableType:

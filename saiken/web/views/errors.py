@@ -29,7 +29,7 @@ def _message(exception, default: str) -> str:
 
 def forbidden(request, exception=None):
     message = _message(exception, DEFAULT_403)
-    if isinstance(exception, Refused) and not getattr(exception, "audited", False):  # else the action has recorded it
+    if isinstance(exception, Refused) and not exception.audited:  # else the action has recorded it
         audit.record(
             user=request.user, action="access.refused", summary=message,
             detail={"method": request.method, "path": request.path[:500]},
