@@ -16,6 +16,7 @@ ACTIONS: dict[str, str] = {
     "auth.logout": "ログアウト",
     # 債務者・名寄せ
     "debtor.view": "債務者ページの閲覧",
+    "page.view": "画面の閲覧",
     "debtor.search": "債務者の検索",
     "debtors.register": "債務者の登録（調定データ取込）",
     "matching.view": "名寄せされた記録の閲覧",
