@@ -380,13 +380,10 @@ def _excel_table(data: bytes, layout: Any, limits: Limits) -> Table:
         else:
             names = "、".join(book.sheetnames)
             raise FormatError([FieldError(0, "シート", f"シート「{layout.sheet}」がありません（あるシート: {names}）")])
-        # The stored dimensions may be wrong (some writers leave A1): read to the end,
-        # counting rows against the limit as they come.
-        sheet.reset_dimensions()
 
         def stream(min_row: int, width: int) -> Iterator[tuple[int, list[Cell]]]:
-            numbered = enumerate(sheet.iter_rows(min_row=min_row, max_col=width, values_only=True), start=min_row)
-            return _nonblank(_limited(((n, list(cells)) for n, cells in numbered), limits), layout.skip_rows)
+            numbered = ((n, cells) for n, cells in _sheet_rows(book, sheet, width) if n >= min_row)
+            return _nonblank(_limited(numbered, limits), layout.skip_rows)
 
         numbers = [c for c in layout.columns.values() if isinstance(c, int)]
         if not layout.has_header:
@@ -407,6 +404,24 @@ def _excel_table(data: bytes, layout: Any, limits: Limits) -> Table:
         book.close()
         raise
     return Table(True, {"format": "xlsx", "sheet": sheet.title}, positions, _closing(rows, book))
+
+
+def _sheet_rows(book, sheet, width: int) -> Iterator[tuple[int, list[Cell]]]:
+    """(row number, values of its first `width` columns) of each row the sheet stores, to its end.
+
+    openpyxl's read-only `iter_rows` fills every missing row in between, one by one (a
+    sheet holding A1 and XFD1048576 would be a million rows), and trusts the stored
+    dimensions, which some writers leave at A1; its row parser, used here as `iter_rows`
+    uses it, yields only the rows there are, with their numbers."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )
+        for n, row in parser.parse():
+            yield n, sheet._get_row(row, 1, width, values_only=True)
 
 
 def _closing(rows: Iterator[tuple[int, list[Cell]]], book) -> Iterator[tuple[int, list[Cell]]]:
