@@ -160,6 +160,12 @@ SAIKEN_BANK_LINE_ENDING = os.environ.get("SAIKEN_BANK_LINE_ENDING", "crlf")  # o
 # 200,000 records / 25 MB; a year's assessments of a big tax can be several hundred thousand rows.
 SAIKEN_UPLOAD_MAX_BYTES = int(os.environ.get("SAIKEN_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
 SAIKEN_UPLOAD_MAX_ROWS = int(os.environ.get("SAIKEN_UPLOAD_MAX_ROWS", "1000000"))
+# A file larger than that is stopped while it arrives (saiken.web.uploads), before it reaches the disk.
+FILE_UPLOAD_HANDLERS = [
+    "saiken.web.uploads.SizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # .xlsx: its parts together, uncompressed (200,000 rows × 7 columns is some 65 MB), and how many
 # times a part may expand (real sheets: 10–15 times; a "zip bomb" hundreds).
 SAIKEN_UPLOAD_MAX_UNZIPPED = int(os.environ.get("SAIKEN_UPLOAD_MAX_UNZIPPED", str(1024 * 1024 * 1024)))

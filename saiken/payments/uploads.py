@@ -28,7 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from saiken import audit
-from saiken.core.formats.limits import Limits, check_size
+from saiken.core.formats.limits import Limits, check_size, too_large
 from saiken.documents import store
 
 FOLDER = "uploads"
@@ -45,9 +45,12 @@ def limits() -> Limits:
     )
 
 
-def check(size: int) -> None:
-    """FormatError (in Japanese) for a file over the size limit: called before the file is read."""
-    check_size(size, limits())
+def check(upload) -> None:
+    """FormatError (in Japanese) for an uploaded file over the size limit — or stopped on its
+    way in for it (saiken.web.uploads: the request has no file) — before the file is read."""
+    if upload is None:
+        raise too_large(limits())
+    check_size(upload.size, limits())
 
 
 def folder() -> Path:

@@ -173,3 +173,18 @@ def test_the_screen_refuses_a_file_over_the_size_before_reading_or_keeping_it(cl
     assert response.status_code == 200 and "ファイルが大きすぎます" in html and "上限 100バイト" in html
     assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
     assert not PaymentImport.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["payment_imports", "assessment_imports"])
+def test_a_file_over_the_size_is_stopped_while_it_arrives(client, django_user_model, settings, mapping, tmp_path, url):
+    # The upload handler drops it on its way in: it reaches neither the disk nor the view.
+    settings.SAIKEN_DOCUMENT_DIR = tmp_path
+    settings.SAIKEN_UPLOAD_MAX_BYTES = 100_000
+    client.force_login(staff(django_user_model.objects.create_user("a"), "admin"))
+    big = SimpleUploadedFile("big.csv", b"1" * 300_000)
+    response = client.post(reverse(url), {"mapping": mapping.pk, "format": "csv", "file": big})
+    html = response.content.decode()
+    assert response.status_code == 200 and "ファイルが大きすぎます（上限 100,000バイト）" in html
+    assert not (tmp_path / "uploads").exists()
+    assert client.post(reverse(url), {"mapping": mapping.pk, "format": "csv"}).status_code == 302  # no file at all: asked for one

@@ -54,6 +54,14 @@ def check_size(size: int, limits: Limits = DEFAULT) -> None:
         )
 
 
+def too_large(limits: Limits = DEFAULT) -> FormatError:
+    """A file stopped while it arrived, past the size limit (its size is not known)."""
+    return refuse(
+        f"ファイルが大きすぎます（上限 {_mb(limits.max_bytes)}）。"
+        "ファイルを分けるか、システム管理者に上限（SAIKEN_UPLOAD_MAX_BYTES）を確認してください"
+    )
+
+
 def too_many_rows(limits: Limits = DEFAULT) -> FormatError:
     return refuse(
         f"行数が上限（{limits.max_rows:,}行）を超えています。"

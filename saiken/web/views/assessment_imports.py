@@ -18,6 +18,7 @@ from saiken.payments.assessment_imports import AssessmentImportRefused, assessme
 from saiken.payments.models import AssessmentImport, ImportMapping
 from saiken.staff import access, policy
 from saiken.staff.policy import Act
+from saiken.web.uploads import too_large
 
 PREVIEW_ROWS = 200
 
@@ -37,13 +38,13 @@ def imports(request):
         return render(request, "web/assessment_imports.html", context)
     upload = request.FILES.get("file")
     mapping = _mapping(request.POST.get("mapping"))
-    if upload is None or mapping is None:
+    if (upload is None and not too_large(request)) or (upload is not None and mapping is None):
         messages.error(request, "ファイルと取込レイアウトを選択してください。")
         return redirect("assessment_imports")
     try:
-        uploads.check(upload.size)  # before the file is read
+        uploads.check(upload)  # before the file is read
     except FormatError as e:
-        context.update(errors=e.errors, filename=upload.name, mapping=mapping)
+        context.update(errors=e.errors, filename=upload.name if upload else "", mapping=mapping)
         return render(request, "web/assessment_imports.html", context)
     data = upload.read()
     sha = uploads.keep(data)  # for the confirmation after the preview, and for its retention period

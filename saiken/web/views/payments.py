@@ -26,6 +26,7 @@ from saiken.payments.imports import ImportRefused, import_payments, preview
 from saiken.payments.models import Format, ImportMapping, PaymentImport, ReceivedPayment, Refund
 from saiken.staff import access, policy
 from saiken.staff.policy import Act
+from saiken.web.uploads import too_large
 
 def _date(raw: str | None) -> date | None:
     try:
@@ -49,13 +50,13 @@ def imports(request):
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if upload is None and not too_large(request):
             messages.error(request, "ファイルを選択してください。")
             return redirect("payment_imports")
         try:
-            uploads.check(upload.size)  # before the file is read
+            uploads.check(upload)  # before the file is read
         except FormatError as e:
-            context.update(errors=e.errors, filename=upload.name)
+            context.update(errors=e.errors, filename=upload.name if upload else "")
             return render(request, "web/payment_imports.html", context)
         data = upload.read()
         sha = uploads.keep(data)  # for the confirmation after the preview, and for its retention period
