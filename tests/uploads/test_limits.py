@@ -188,3 +188,24 @@ def test_a_file_over_the_size_is_stopped_while_it_arrives(client, django_user_mo
     assert response.status_code == 200 and "ファイルが大きすぎます（上限 100,000バイト）" in html
     assert not (tmp_path / "uploads").exists()
     assert client.post(reverse(url), {"mapping": mapping.pk, "format": "csv"}).status_code == 302  # no file at all: asked for one
+
+
+def test_the_row_parser_reads_what_openpyxls_iter_rows_reads():
+    # The reader uses openpyxl's row parser (not its public iter_rows, which fills every
+    # missing row): if openpyxl changes it, this fails before a city's file does.
+    from saiken.core.formats.layout import _sheet_rows
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"], ws["C1"] = "金額", "番号"
+    ws["A4"], ws["B4"], ws["C4"] = 1000, date(2026, 11, 27), "K1"
+    ws["B9"] = 2.5
+    out = io.BytesIO()
+    wb.save(out)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True, data_only=True)
+    sheet = book.active
+    ours = {n: list(cells) for n, cells in _sheet_rows(book, sheet, 3)}
+    theirs = {n: list(cells) for n, cells in enumerate(sheet.iter_rows(max_col=3, values_only=True), start=1) if any(c is not None for c in cells)}
+    book.close()
+    assert ours == theirs
+    assert sorted(ours) == [1, 4, 9] and ours[4][1].date() == date(2026, 11, 27)

@@ -328,7 +328,7 @@ def read_rows(data: bytes, layout: Any, filename: str, limits: Limits = DEFAULT)
     if not data:
         raise FormatError([FieldError(0, "ファイル", "データがありません（空のファイルです）")])
     check_size(len(data), limits)
-    if _is_excel(data, "" if filename is None else filename):
+    if _is_excel(data, filename or ""):
         check_xlsx(data, limits)
         return _excel_table(data, layout, limits)
     check_lines(data, limits)
