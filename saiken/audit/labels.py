@@ -88,6 +88,7 @@ ACTIONS: dict[str, str] = {
     "payments.export_refunds": "総合振込データの作成",
     "payments.download_refunds": "総合振込データの取得",
     "payments.export_debits": "口座振替依頼データの作成",
+    "uploads.purge": "保存期間を過ぎた取込ファイルの削除",
     # 目標・計画
     "goals.set_target": "目標の設定・変更",
     "goals.delete_target": "目標の削除",
