@@ -155,3 +155,12 @@ SAIKEN_BANK_BRANCH = os.environ.get("SAIKEN_BANK_BRANCH", "001")
 SAIKEN_BANK_ACCOUNT_TYPE = os.environ.get("SAIKEN_BANK_ACCOUNT_TYPE", "1")
 SAIKEN_BANK_ACCOUNT_NUMBER = os.environ.get("SAIKEN_BANK_ACCOUNT_NUMBER", "1234567")
 SAIKEN_BANK_LINE_ENDING = os.environ.get("SAIKEN_BANK_LINE_ENDING", "crlf")  # or "none", as the bank's contract says
+# 行政サービス利用制限の照会 (saiken.staff.service_check): city settings. How old a consent
+# may be (days from the 同意日; no statute fixes it), how many calls one client system or
+# one clerk may make a minute, the answer for an identity that matches no record
+# ("clear", as one without debts, or "refer"), and the days a due date may pass before
+# a debt counts.
+SAIKEN_SERVICE_CONSENT_VALID_DAYS = int(os.environ.get("SAIKEN_SERVICE_CONSENT_VALID_DAYS", "90"))
+SAIKEN_SERVICE_CHECK_PER_MINUTE = int(os.environ.get("SAIKEN_SERVICE_CHECK_PER_MINUTE", "60"))
+SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER = os.environ.get("SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER", "clear")
+SAIKEN_SERVICE_CHECK_GRACE_DAYS = int(os.environ.get("SAIKEN_SERVICE_CHECK_GRACE_DAYS", "0"))
