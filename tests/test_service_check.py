@@ -449,3 +449,15 @@ def test_each_demo_role(client, django_user_model, people, name):
     assert client.post(reverse(SCREEN), form(service=service)).status_code == post_screen
     assert client.get(reverse(API)).status_code == get_api
     assert client.post(reverse(API), body(), content_type="application/json").status_code == post_api
+
+
+def test_the_admin_shows_clients_without_their_token_hash_and_checks_read_only(client, django_user_model, housing_system, people):
+    client.force_login(django_user_model.objects.create_superuser("root", password="x"))
+    call(client, housing_system)
+    c = ServiceClient.objects.get()
+    for url in ("/admin/staff/service/", "/admin/staff/serviceclient/", "/admin/staff/servicecheck/", "/admin/staff/serviceconsent/"):
+        assert client.get(url).status_code == 200, url
+    page = client.get(f"/admin/staff/serviceclient/{c.pk}/change/").content.decode()
+    assert c.token_hash not in page
+    check = ServiceCheck.objects.get()
+    assert client.post(f"/admin/staff/servicecheck/{check.pk}/change/", {"result": "clear"}).status_code == 403
