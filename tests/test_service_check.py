@@ -6,6 +6,7 @@ nothing overdue; 100003 is nobody. The 住環境政策課's housing system asks 
 市営住宅の入居 (a service seeded by the migration); its clerk uses the screen.
 """
 
+import itertools
 import json
 from datetime import date, timedelta
 
@@ -93,7 +94,13 @@ def today():
     return timezone.localdate()
 
 
-def body(identifier="100001", name="山田 太郎", birth_date="1970-05-01", service="shiei_jutaku", document_number="住宅-2026-0012", consented_on=None, **extra):
+_numbers = itertools.count(1)
+
+
+def body(identifier="100001", name="山田 太郎", birth_date="1970-05-01", service="shiei_jutaku", document_number=None, consented_on=None, **extra):
+    """A complete request; each its own consent document unless one is named."""
+    if document_number is None:
+        document_number = f"住宅-2026-{next(_numbers):04d}"
     data = {
         "service": service,
         "applicant": {"system": "resident", "identifier": identifier, "name": name, "birth_date": birth_date},
@@ -355,7 +362,7 @@ def login(client, django_user_model):
 
 def form(**kw):
     data = {"service": "shiei_jutaku", "system": "resident", "identifier": "100001", "name": "山田 太郎", "birth_date": "1970-05-01",
-            "document_number": "住宅-2026-0012", "consented_on": today().isoformat()}
+            "document_number": f"画面-{next(_numbers):04d}", "consented_on": today().isoformat()}
     data.update(kw)
     return data
 
@@ -364,12 +371,12 @@ def test_a_clerk_of_the_granting_department_asks_on_the_screen(client, login, pe
     clerk = login("clerk", "jutaku")
     page = client.get(reverse(SCREEN)).content.decode()
     assert "市営住宅の入居" in page and "認可外保育" not in page
-    html = client.post(reverse(SCREEN), form()).content.decode()
+    html = client.post(reverse(SCREEN), form(document_number="住宅-2026-0012")).content.decode()
     assert "確認が必要" in html and "34,567" not in html and "保育料" not in html
     html = client.post(reverse(SCREEN), form(identifier="100002", name="佐藤 花子", birth_date="1985-02-14")).content.decode()
     assert '<strong class="ok">滞納なし</strong>' in html
-    check = ServiceCheck.objects.filter(asked_by=clerk).first()
-    assert check.client is None and check.consent.document_number == "住宅-2026-0012"
+    check = ServiceCheck.objects.get(consent__document_number="住宅-2026-0012")
+    assert check.client is None and check.asked_by == clerk and check.debtor == taro and check.result == "refer"
     assert AuditEvent.objects.filter(action="service_check.call", user=clerk).count() == 2
 
 
@@ -461,3 +468,13 @@ def test_the_admin_shows_clients_without_their_token_hash_and_checks_read_only(c
     assert c.token_hash not in page
     check = ServiceCheck.objects.get()
     assert client.post(f"/admin/staff/servicecheck/{check.pk}/change/", {"result": "clear"}).status_code == 403
+
+
+def test_one_consent_document_is_one_applicants(client, people, housing_system):
+    assert call(client, housing_system, document_number="住宅-0001").status_code == 200
+    assert call(client, housing_system, document_number="住宅-0001", name="山田　太郎").status_code == 200  # the same applicant again
+    response = call(client, housing_system, document_number="住宅-0001", identifier="100002", name="佐藤 花子", birth_date="1985-02-14")
+    assert response.status_code == 400 and "別の申請者" in response.json()["error"]
+    # The same number under another service is that service's document.
+    _, reform = checks.add_client(name="jutaku-reform", services=["jutaku_reform"], user=operator())
+    assert call(client, reform, service="jutaku_reform", document_number="住宅-0001", identifier="100002", name="佐藤 花子", birth_date="1985-02-14").status_code == 200

@@ -40,10 +40,18 @@ def consent_refusal(*, consented_on: date, today: date, valid_days: int) -> str 
 def identity_matches(*, given_name: str, given_birth_date: date, name: str, name_kana: str, birth_date: date | None) -> bool:
     """The applicant as given is the record: the birth date is the same, and the name
     is the same written name (width, spaces and old kanji forms folded: 髙橋 = 高橋) or
-    the same reading (フリガナ)."""
+    the same reading (フリガナ). Both keys are computed whatever the outcome, so a
+    record that is not there (name "", no birth date) costs what one that is does."""
+    same_name = name_key(given_name) == name_key(name)
+    same_reading = kana_key(given_name) == kana_key(name_kana)
     if birth_date is None or birth_date != given_birth_date or not given_name.strip():
         return False
-    return name_key(given_name) == name_key(name) or (bool(name_kana) and kana_key(given_name) == kana_key(name_kana))
+    return same_name or (bool(name_kana) and same_reading)
+
+
+def same_applicant(a: tuple[str, str, str, date], b: tuple[str, str, str, date]) -> bool:
+    """Two (system, identifier, name, birth date) of consents name the same applicant."""
+    return a[0] == b[0] and a[1] == b[1] and a[3] == b[3] and name_key(a[2]) == name_key(b[2])
 
 
 def answer(*, matched: bool, delinquent: bool, unmatched_answer: str = CLEAR) -> str:

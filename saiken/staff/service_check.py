@@ -210,7 +210,7 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _consent_refusal(req: CheckRequest, today: date) -> str | None:
+def _consent_refusal(req: CheckRequest, service: Service, today: date) -> str | None:
     missing = [label for key, label in FIELDS.items() if not getattr(req, key)]
     if missing:
         return f"本人の同意の記録が不足しています（{'、'.join(missing)}）。同意のない照会には回答できません（地方税法22条）。"
@@ -222,7 +222,16 @@ def _consent_refusal(req: CheckRequest, today: date) -> str | None:
     if len(req.identifier) > 40 or len(req.name) > 200 or len(req.document_number) > 100:
         return "識別番号・氏名・同意書番号が長すぎます。"
     valid_days = getattr(settings, "SAIKEN_SERVICE_CONSENT_VALID_DAYS", 90)
-    return rules.consent_refusal(consented_on=_date(req.consented_on), today=today, valid_days=valid_days)
+    message = rules.consent_refusal(consented_on=_date(req.consented_on), today=today, valid_days=valid_days)
+    if message is None:
+        # One consent document is one applicant's: a number already used for another
+        # applicant of this service is not a consent for this one.
+        given = (req.system, req.identifier, req.name, _date(req.birth_date))
+        used = ServiceConsent.objects.filter(service=service, document_number=req.document_number).values_list(
+            "system", "identifier", "name", "birth_date")
+        if any(not rules.same_applicant(given, tuple(u)) for u in used[:20]):
+            message = f"同意書番号「{req.document_number}」は、別の申請者の同意書として照会に使われています。同意書番号を確認してください。"
+    return message
 
 
 def _service_refusal(service: Service | None, client: ServiceClient | None, user) -> str | None:
@@ -290,8 +299,9 @@ def _answer(req: CheckRequest, service: Service, today: date, client: ServiceCli
     birth_date, consented_on = _date(req.birth_date), _date(req.consented_on)
     ident = DebtorIdentifier.objects.filter(system=req.system, value=req.identifier).select_related("debtor").first()
     debtor = ident.debtor if ident is not None else None
-    matched = debtor is not None and rules.identity_matches(
-        given_name=req.name, given_birth_date=birth_date, name=debtor.name, name_kana=debtor.name_kana, birth_date=debtor.birth_date)
+    matched = rules.identity_matches(
+        given_name=req.name, given_birth_date=birth_date, name=debtor.name if debtor else "",
+        name_kana=debtor.name_kana if debtor else "", birth_date=debtor.birth_date if debtor else None)
     # The same queries whether or not the identity matched: the answer's time tells nothing.
     delinquent = is_delinquent(_records_of(debtor.pk if matched else 0), today) and matched
     result = rules.answer(matched=matched, delinquent=delinquent,
@@ -336,7 +346,7 @@ def check(*, request: CheckRequest, today: date, client: ServiceClient | None = 
             message = _service_refusal(service, client, user)
             status, action = 403, REFUSED
             if message is None:
-                message = _consent_refusal(request, today)
+                message = _consent_refusal(request, service, today)
                 status = 400
             if message is None:
                 return _answer(request, service, today, client, user, remote_addr)
