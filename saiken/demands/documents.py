@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from saiken import audit
 from saiken.core.conveni import SLIP_DEMAND, barcode_content, slip_free_field
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
+from saiken.documents import store
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
 from saiken.staff import policy
 from saiken.staff.policy import Act
@@ -83,14 +84,15 @@ def open_document(run: DemandRun, user) -> Path | None:
     unless they may have the run's documents; every download is audited (demand.download)."""
     require_documents(user, run)
     run.refresh_from_db(fields=["document_status", "document"])
-    if run.document_status != DocumentStatus.DONE or not run.document or not Path(run.document).exists():
+    if run.document_status != DocumentStatus.DONE or not run.document:
         return None
+    path = store.resolve(run.document, prefix="demands-")  # only a file the system wrote (NotStored: 404)
     audit.record(
         user=user, action="demand.download", target=run,
         summary=f"督促状PDFのダウンロード {run.issued_on} 処理番号 {run.pk}（{run.demands:,}件）",
         detail={"run": run.pk, "demands": run.demands},
     )
-    return Path(run.document)
+    return path
 
 
 def render_to_file(
