@@ -175,3 +175,12 @@ SAIKEN_UPLOAD_MAX_RATIO = int(os.environ.get("SAIKEN_UPLOAD_MAX_RATIO", "100"))
 # (a fiscal year and its closing, for audit), any other (refused, never confirmed) from its upload.
 SAIKEN_UPLOAD_RETENTION_DAYS = int(os.environ.get("SAIKEN_UPLOAD_RETENTION_DAYS", "400"))
 SAIKEN_UPLOAD_REFUSED_RETENTION_DAYS = int(os.environ.get("SAIKEN_UPLOAD_REFUSED_RETENTION_DAYS", "30"))
+# 行政サービス利用制限の照会 (saiken.staff.service_check): city settings. How old a consent
+# may be (days from the 同意日; no statute fixes it), how many calls one client system or
+# one clerk may make a minute, the answer for an identity that matches no record
+# ("clear", as one without debts, or "refer"), and the days a due date may pass before
+# a debt counts.
+SAIKEN_SERVICE_CONSENT_VALID_DAYS = int(os.environ.get("SAIKEN_SERVICE_CONSENT_VALID_DAYS", "90"))
+SAIKEN_SERVICE_CHECK_PER_MINUTE = int(os.environ.get("SAIKEN_SERVICE_CHECK_PER_MINUTE", "60"))
+SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER = os.environ.get("SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER", "clear")
+SAIKEN_SERVICE_CHECK_GRACE_DAYS = int(os.environ.get("SAIKEN_SERVICE_CHECK_GRACE_DAYS", "0"))

@@ -101,7 +101,12 @@ ACTIONS: dict[str, str] = {
     "goals.add_solved_case": "解決事例の登録",
     "goals.add_training": "研修記録の登録",
     # 他システムからの照会
-    "service_check": "行政サービス利用制限の確認",
+    "service_check": "行政サービス利用制限の確認（旧形式）",
+    "service_check.call": "行政サービス利用制限の照会",
+    "service_check.refused": "行政サービス利用制限の照会の拒否",
+    "service_check.throttled": "行政サービス利用制限の照会の拒否（回数の上限）",
+    "service_client.add": "照会元システムの登録",
+    "service_client.revoke": "照会元システムの失効",
 }
 
 

@@ -39,6 +39,7 @@ class Act(StrEnum):
     PAYMENT_RECONCILE = "payment.reconcile"  # 未消込の収納の消込
     REFUND = "refund"  # 還付・充当・還付ファイル・組戻し
     CASE_WORK = "case.work"  # 滞納整理（交渉記録・分納誓約・差押え等）
+    SERVICE_CHECK = "service.check"  # 行政サービス利用制限の照会（所管する行政サービスの申請者について）
 
 
 ACT_LABELS: dict[Act, str] = {
@@ -54,6 +55,7 @@ ACT_LABELS: dict[Act, str] = {
     Act.PAYMENT_RECONCILE: "収納の消込",
     Act.REFUND: "過誤納金の還付・充当",
     Act.CASE_WORK: "滞納整理",
+    Act.SERVICE_CHECK: "行政サービス利用制限の照会",
 }
 
 _STAFF = frozenset({Role.CLERK, Role.MANAGER, Role.COLLECTOR, Role.ADMIN})
@@ -74,6 +76,9 @@ ROLES: dict[Act, frozenset[str]] = {
     Act.PAYMENT_RECONCILE: _STAFF - {Role.COLLECTOR},
     Act.REFUND: _STAFF - {Role.COLLECTOR},
     Act.CASE_WORK: _STAFF,
+    # Staff of a department that grants a service ask about its applicants (which
+    # services: saiken.staff.service_check); never the committee, auditors or the central team.
+    Act.SERVICE_CHECK: _STAFF - {Role.COLLECTOR},
 }
 
 
