@@ -14,6 +14,9 @@ ACTIONS: dict[str, str] = {
     "auth.login": "ログイン",
     "auth.login_failed": "ログイン失敗",
     "auth.logout": "ログアウト",
+    "otp.enrolled": "二要素認証の設定",
+    "otp.verified": "確認コードによる認証",
+    "otp.failed": "確認コードの誤り",
     # 債務者・名寄せ
     "debtor.view": "債務者ページの閲覧",
     "debtor.search": "債務者の検索",
