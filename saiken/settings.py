@@ -182,6 +182,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Django admin (is_staff) need it too whenever "admin" is listed (saiken.web.second_factor).
 SAIKEN_OTP_ROLES = tuple(r.strip() for r in os.environ.get("SAIKEN_OTP_ROLES", "manager,admin").split(",") if r.strip())
 OTP_TOTP_ISSUER = os.environ.get("SAIKEN_OTP_ISSUER", "saiken")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"
