@@ -59,7 +59,8 @@ print(json.dumps({
 
 def run_settings(tmp_path, **env) -> subprocess.CompletedProcess:
     """Load saiken.settings in a new interpreter with a production environment plus `env`."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SAIKEN_") and k != "DJANGO_SETTINGS_MODULE"}
+    # Not the suite's own: SAIKEN_DEBUG=1 (pyproject), DJANGO_ALLOW_ASYNC_UNSAFE (the browser tests).
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SAIKEN_", "DJANGO_"))}
     base.update({"DJANGO_SETTINGS_MODULE": "saiken.settings", "SAIKEN_DATA_DIR": str(tmp_path),
                  "SAIKEN_ALLOWED_HOSTS": "saiken.city.example.lg.jp"}, **env)
     return subprocess.run([sys.executable, "-c", PROBE], env=base, cwd=tmp_path, capture_output=True, text=True, timeout=120)
