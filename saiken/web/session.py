@@ -52,10 +52,12 @@ NO_STORE = "no-store, private"
 
 
 class NoStoreMiddleware:
-    """`Cache-Control: no-store, private` on every page an authenticated user is shown and
-    on every file download, so that no browser, proxy or shared computer keeps a copy of
-    a person's page or of a generated file (督促状 PDF, 総合振込 file...). Static files
-    (CSS) stay cacheable: they show nobody.
+    """`Cache-Control: no-store, private` on every response but static files: every page a
+    user is shown, every file download (督促状 PDF, 総合振込 file...) and every answer of the
+    service-check API, so that no browser, proxy or shared computer keeps a copy of a
+    person's page. (Deciding which responses show a person would be one more rule to get
+    wrong; the login and error pages lose nothing by not being cached.) Static files (CSS)
+    stay cacheable: they show nobody.
     """
 
     def __init__(self, get_response):
@@ -68,10 +70,7 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if self.static_prefix and request.path.startswith(self.static_prefix):
             return response
-        user = getattr(request, "user", None)
-        download = response.has_header("Content-Disposition") or getattr(response, "streaming", False)
-        if download or (user is not None and user.is_authenticated):
-            response["Cache-Control"] = NO_STORE
-            if response.has_header("Expires"):
-                del response["Expires"]
+        response["Cache-Control"] = NO_STORE
+        if response.has_header("Expires"):
+            del response["Expires"]
         return response
