@@ -263,3 +263,21 @@ def test_otp_actions_have_japanese_names():
     from saiken.audit.labels import label
 
     assert (label("otp.enrolled"), label("otp.verified"), label("otp.failed")) == ("二要素認証の設定", "確認コードによる認証", "確認コードの誤り")
+
+
+def test_an_administrator_deletes_a_lost_device_in_the_admin_and_it_is_audited(client, manager, root):
+    login(client, "hoiku-kacho")
+    device = enrol(client, manager)
+    client.post(reverse("logout"))
+    login(client, "demo")
+    enrol(client, root)
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403  # no device of the admin's making
+    change = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200 and device.key not in change.content.decode()  # the key is never shown
+    assert client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    reset = AuditEvent.objects.get(action="otp.reset")
+    assert reset.user == root and reset.detail["username"] == "hoiku-kacho"
+    client.post(reverse("logout"))
+    login(client, "hoiku-kacho")
+    assert client.get(reverse("home"))["Location"].startswith(reverse("otp_setup"))  # enrols again

@@ -17,6 +17,7 @@ ACTIONS: dict[str, str] = {
     "otp.enrolled": "二要素認証の設定",
     "otp.verified": "確認コードによる認証",
     "otp.failed": "確認コードの誤り",
+    "otp.reset": "二要素認証の設定の削除",
     # 債務者・名寄せ
     "debtor.view": "債務者ページの閲覧",
     "debtor.search": "債務者の検索",

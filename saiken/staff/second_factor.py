@@ -114,3 +114,12 @@ def verify(user, token: str, *, address: str = "") -> TOTPDevice | None:
         record(user=user, action="otp.verified", summary=f"確認コードによる認証: {user.get_username()}",
                detail={"username": user.get_username(), "remote_addr": address, "device": device.pk})
         return device
+
+
+@transaction.atomic
+def reset(device: TOTPDevice, *, by) -> None:
+    """Delete a user's device (a lost or replaced phone): at the next login they enrol again."""
+    owner = device.user
+    record(user=by, action="otp.reset", summary=f"二要素認証の設定の削除: {owner.get_username()}",
+           detail={"username": owner.get_username(), "device": device.pk, "confirmed": device.confirmed})
+    device.delete()
