@@ -17,19 +17,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo runs on the development settings (SAIKEN_DEBUG=1: a fixed secret key, plain HTTP,
+# static files served by runserver) and asks nobody for a second factor (SAIKEN_OTP_ROLES
+# empty), so the demo logins work without an authenticator app. README: "Trying the second factor".
+DEMO_ENV := SAIKEN_DEBUG=1 SAIKEN_OTP_ROLES=
+
 run: $(STAMP)
-	$(BIN)/saiken migrate --noinput
-	$(BIN)/saiken demo-city --scale S --seed 1 --if-empty
+	$(DEMO_ENV) $(BIN)/saiken migrate --noinput
+	$(DEMO_ENV) $(BIN)/saiken demo-city --scale S --seed 1 --if-empty
 	@echo ""
 	@echo "  saiken: http://127.0.0.1:8000/   ログイン: demo / demo"
 	@echo ""
-	$(BIN)/saiken runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(BIN)/saiken runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider
 
 bench: $(STAMP)
-	$(BIN)/saiken bench ledger --scale M --db sqlite
+	SAIKEN_DEBUG=1 $(BIN)/saiken bench ledger --scale M --db sqlite
 
 clean:
 	rm -rf $(VENV) var *.egg-info

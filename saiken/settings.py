@@ -8,13 +8,48 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SAIKEN_DATA_DIR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get("SAIKEN_SECRET_KEY", "saiken-development-key-change-me-in-production")
-DEBUG = os.environ.get("SAIKEN_DEBUG", "1") == "1"
+# Production unless SAIKEN_DEBUG=1: `make run` (the demo) and the test suite (pyproject's
+# [tool.pytest.ini_options] env) set it; a server started any other way is a production one.
+DEBUG = os.environ.get("SAIKEN_DEBUG", "") == "1"
+SECRET_KEY = os.environ.get("SAIKEN_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SAIKEN_SECRET_KEY が設定されていません。本番では50文字以上の推測できない値を環境変数 SAIKEN_SECRET_KEY に設定してください"
+            "（例: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'）。"
+            "デモ・開発用に起動するときは SAIKEN_DEBUG=1 を設定してください（make run はそうしています）。"
+        )
+    SECRET_KEY = "saiken-development-key-never-used-in-production"
 ALLOWED_HOSTS = [h for h in os.environ.get("SAIKEN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+# HTTPS, on outside debug (SAIKEN_HTTPS=0 turns it off, e.g. for a test server without TLS):
+# http:// is redirected to https://, cookies are sent over HTTPS only, and browsers are
+# told to use HTTPS for a year (HSTS). Behind a reverse proxy that ends TLS, set
+# SAIKEN_BEHIND_PROXY=1 so that the proxy's X-Forwarded-Proto tells a request was HTTPS
+# (the proxy must set that header itself and drop one sent by the client).
+SAIKEN_HTTPS = os.environ.get("SAIKEN_HTTPS", "0" if DEBUG else "1") == "1"
+SECURE_SSL_REDIRECT = SAIKEN_HTTPS
+SESSION_COOKIE_SECURE = SAIKEN_HTTPS
+CSRF_COOKIE_SECURE = SAIKEN_HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("SAIKEN_HSTS_SECONDS", "31536000")) if SAIKEN_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SAIKEN_HTTPS
+# The "preload" directive only allows the domain's owner to submit it to the browsers'
+# HSTS lists (hstspreload.org); nothing is submitted by the header itself.
+SECURE_HSTS_PRELOAD = SAIKEN_HTTPS and os.environ.get("SAIKEN_HSTS_PRELOAD", "1") == "1"
+if os.environ.get("SAIKEN_BEHIND_PROXY", "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it (forms carry the token)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -24,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "saiken.catalog",
     "saiken.debtors",
     "saiken.ledger",
@@ -49,11 +87,34 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "saiken.web.second_factor.SecondFactorMiddleware",
     "saiken.web.session.IdleTimeoutMiddleware",
     "saiken.audit.middleware.PageViewAuditMiddleware",
+    "saiken.web.session.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): pages load scripts, styles, images and fonts from
+# this server only; no inline script or style attribute runs (the templates have none:
+# page styles live in saiken/web/static/saiken/saiken.css), no plugin, no framing, and
+# forms post only to this server. The QR code of a TOTP enrolment is inline SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 ROOT_URLCONF = "saiken.urls"
 
@@ -116,6 +177,13 @@ SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("SAIKEN_LOGIN_MAX_FAI
 SAIKEN_IDLE_TIMEOUT_MINUTES = int(os.environ.get("SAIKEN_IDLE_TIMEOUT_MINUTES", "30"))
 SESSION_COOKIE_AGE = SAIKEN_IDLE_TIMEOUT_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# A second factor (TOTP, django-otp) after the password, for these roles (saiken.staff.models.Role;
+# comma-separated; empty: nobody). `make run` (the demo) sets it empty. Users who may use the
+# Django admin (is_staff) need it too whenever "admin" is listed (saiken.web.second_factor).
+SAIKEN_OTP_ROLES = tuple(r.strip() for r in os.environ.get("SAIKEN_OTP_ROLES", "manager,admin").split(",") if r.strip())
+OTP_TOTP_ISSUER = os.environ.get("SAIKEN_OTP_ISSUER", "saiken")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret or its QR code
 
 LANGUAGE_CODE = "ja"
 TIME_ZONE = "Asia/Tokyo"

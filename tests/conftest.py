@@ -12,6 +12,15 @@ from saiken.catalog.models import ReceivableType
 from saiken.debtors.models import Debtor
 
 
+@pytest.fixture(autouse=True)
+def no_second_factor_unless_a_test_asks(settings):
+    """Production asks managers and administrators for a TOTP code after the password
+    (SAIKEN_OTP_ROLES, saiken.web.second_factor). Most screen tests log in with
+    force_login as an administrator and are not about the login, so the suite runs with
+    nobody asked; tests/test_second_factor.py turns it on for the roles it tests."""
+    settings.SAIKEN_OTP_ROLES = ()
+
+
 @pytest.fixture
 def city_tax(db):
     return ReceivableType.objects.get(code="city_tax")

@@ -59,6 +59,7 @@ def walk(live_server, browser, django_user_model):
     actions.record_payment(debtor=taro, receivable=city_tax, amount=10_000, paid_on=date(2024, 7, 10), instalment=i)
 
     page = browser.new_page(viewport={"width": 1366, "height": 768})
+    refused = csp_violations(page)
     page.goto(f"{live_server.url}/")
     assert "/login" in page.url
     page.fill("input[name=username]", "clerk")
@@ -79,3 +80,11 @@ def walk(live_server, browser, django_user_model):
     assert "市税" in table and "25,000" in table and "10,000" in table and "40.0" in table
     # The page fits an office screen: no horizontal scroll at 1366 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert refused == []  # nothing on these pages was blocked by the Content-Security-Policy
+
+
+def csp_violations(page) -> list[str]:
+    """What the browser refuses under the page's Content-Security-Policy, as it happens."""
+    seen = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen

@@ -16,6 +16,7 @@ from saiken.goals import plans
 from saiken.goals.models import Evaluation, Indicator
 from saiken.ledger import actions
 from tests.conftest import staff
+from tests.test_browser import csp_violations
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI sets SAIKEN_REQUIRE_BROWSER=1, so a missing browser fails there instead of skipping.
@@ -69,6 +70,7 @@ def walk(live_server, browser, django_user_model):
     plans.adopt_plan(plan, user=member)
 
     page = browser.new_page(viewport={"width": 1366, "height": 768})
+    refused = csp_violations(page)
     page.goto(f"{live_server.url}/")
     assert "/login" in page.url
     page.fill("input[name=username]", "member")
@@ -81,6 +83,8 @@ def walk(live_server, browser, django_user_model):
     chart = page.locator("figure svg").first
     assert chart.is_visible()
     assert chart.locator("rect, polyline, circle").count() > 0
+    # The page's styles come from saiken.css (no inline style under the CSP): the chart and its table side by side.
+    assert page.evaluate("getComputedStyle(document.querySelector('.goals .pair')).display") == "flex"
     table = page.locator("#history-table")
     assert table.is_visible()
     text = table.inner_text()
@@ -117,3 +121,4 @@ def walk(live_server, browser, django_user_model):
     ]
     # The pages fit an office screen: no horizontal scroll at 1366 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert refused == []  # nothing on these pages was blocked by the Content-Security-Policy

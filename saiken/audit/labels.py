@@ -14,6 +14,10 @@ ACTIONS: dict[str, str] = {
     "auth.login": "ログイン",
     "auth.login_failed": "ログイン失敗",
     "auth.logout": "ログアウト",
+    "otp.enrolled": "二要素認証の設定",
+    "otp.verified": "確認コードによる認証",
+    "otp.failed": "確認コードの誤り",
+    "otp.reset": "二要素認証の設定の削除",
     # 債務者・名寄せ
     "debtor.view": "債務者ページの閲覧",
     "page.view": "画面の閲覧",

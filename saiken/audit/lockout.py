@@ -7,6 +7,10 @@ no further failure. Optionally, `SAIKEN_LOGIN_MAX_FAILURES_PER_ADDRESS` (default
 refuses an address that fails that often for any usernames (password spraying); leave it
 off behind a reverse proxy that hides the clients' addresses.
 
+Wrong second-factor codes ("otp.failed", saiken.staff.second_factor) count too, from the
+last accepted code or enrolment (not from the password login, which they follow), so a
+password alone cannot buy fresh guesses at the code; while locked, no code is checked.
+
 The refusal is the authentication backend's (`ThrottledModelBackend`), so every call of
 `django.contrib.auth.authenticate` is throttled, not only the login screen. A refused
 attempt is itself a failed login (Django sends user_login_failed), so it is audited and
@@ -41,14 +45,22 @@ def locked(username: str, address: str = "", now: datetime | None = None) -> boo
     now = now or timezone.now()
     since = now - window
     if limit > 0 and username:
-        last_ok = AuditEvent.objects.filter(action="auth.login", detail__username=username, at__gte=since).aggregate(m=Max("at"))["m"]
-        failures = AuditEvent.objects.filter(action="auth.login_failed", detail__username=username, at__gte=max(since, last_ok or since))
-        if failures.count() >= limit:
+        if _failures(username, ("auth.login",), "auth.login_failed", since) + _failures(username, OTP_OK, "otp.failed", since) >= limit:
             return True
     if per_address > 0 and address:
-        if AuditEvent.objects.filter(action="auth.login_failed", detail__remote_addr=address, at__gte=since).count() >= per_address:
+        if AuditEvent.objects.filter(action__in=FAILED, detail__remote_addr=address, at__gte=since).count() >= per_address:
             return True
     return False
+
+
+FAILED = ("auth.login_failed", "otp.failed")
+OTP_OK = ("otp.verified", "otp.enrolled")
+
+
+def _failures(username: str, ok_actions: tuple[str, ...], failed_action: str, since: datetime) -> int:
+    """Failures of one kind for `username` in the window, after its last success of that kind."""
+    last_ok = AuditEvent.objects.filter(action__in=ok_actions, detail__username=username, at__gte=since).aggregate(m=Max("at"))["m"]
+    return AuditEvent.objects.filter(action=failed_action, detail__username=username, at__gte=max(since, last_ok or since)).count()
 
 
 LOCKED_MESSAGE = "ログインの失敗が続いたため、このアカウントへのログインを一時的に停止しています。{minutes}分ほどたってから、もう一度お試しください。"

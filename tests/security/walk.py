@@ -116,9 +116,17 @@ def walk(client, w: world.World, names, unaudited: list | None = None) -> dict[t
 
 
 def _log_in(client, w: world.World, login: str) -> None:
+    """Log in as `login`; one with a second factor (the world's managers and administrator)
+    has passed it, as django_otp.login leaves the session."""
     client.logout()
-    if login != "anonymous":
-        client.force_login(w.users[login])
+    if login == "anonymous":
+        return
+    client.force_login(w.users[login])
+    device = w.devices.get(login)
+    if device is not None:
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
 
 
 _ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|")

@@ -47,6 +47,7 @@ ROLES = (
 class World:
     users: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict)  # kind -> pk, for the URL arguments
+    devices: dict = field(default_factory=dict)  # login -> its confirmed TOTP device (managers, administrators)
 
 
 def _staff(login: str, role: str, department: str | None):
@@ -74,9 +75,13 @@ def build() -> World:
     from saiken.relief import actions as relief
 
     w = World()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     for login, role, department, _ in ROLES:
         if role:
             w.users[login] = _staff(login, role, department)
+            if role in ("manager", "admin"):  # production asks them a TOTP code (SAIKEN_OTP_ROLES)
+                w.devices[login] = TOTPDevice.objects.create(user=w.users[login], name="walk", confirmed=True)
     admin, tax_clerk = w.users["demo"], w.users["nozei"]
     city_tax = ReceivableType.objects.get(code="city_tax")
     nursery = ReceivableType.objects.get(code="nursery_fee")
