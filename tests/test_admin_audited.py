@@ -220,3 +220,23 @@ def test_an_admin_change_a_refused_attempt_writes_nothing(admin_client, django_u
     assert admin_client.post(url, {"name": "x"}).status_code == 302  # to the admin login
     taro.refresh_from_db()
     assert taro.name == "山田 太郎" and not AuditEvent.objects.filter(action__startswith="admin.").exists()
+
+
+def test_a_run_whose_document_names_another_file_is_not_served(settings, tmp_path, taro):
+    """A run's document is resolved inside the document directory only (saiken.documents.store):
+    a row pointing at the database file, or at /etc/passwd, serves nothing."""
+    from saiken.demands.actions import issue_demands
+    from saiken.demands.documents import open_document
+    from saiken.demands.models import DemandRun, DocumentStatus
+    from saiken.ledger.actions import assess
+    from tests.conftest import operator
+
+    settings.SAIKEN_DOCUMENT_DIR = tmp_path / "documents"
+    assess(debtor=taro, receivable=ReceivableType.objects.get(code="nursery_fee"), fiscal_year=2026, instalment_no=1,
+           nominal_due=date(2026, 5, 1), amount=20_000, assessed_on=date(2026, 4, 10))
+    run = issue_demands(as_of=date(2026, 5, 15), user=operator())
+    secret = tmp_path / "db.sqlite3"
+    secret.write_text("the whole database")
+    for name in (str(secret), "/etc/passwd", "../db.sqlite3"):
+        DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, document=name)
+        assert open_document(run, operator()) is None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -665,7 +664,10 @@ def reminder_run_render(request, pk: int):
 @login_required
 def reminder_run_pdf(request, pk: int):
     run = _run(request, pk)
-    if run.document_status != DocumentStatus.DONE or not run.document or not Path(run.document).exists():
+    if run.document_status != DocumentStatus.DONE or not run.document:
         raise Http404("催告書PDFはまだ作成されていません。")
+    from saiken.documents.store import resolve as resolve_stored
+
+    path = resolve_stored(run.document, prefix="reminders-")  # only a file the system wrote (else 404)
     audit.record(user=request.user, action="reminder.pdf", target=run, summary=f"催告書PDFを取得（{run.count:,}件）")
-    return FileResponse(open(run.document, "rb"), as_attachment=True, filename=f"催告書_{run.run_on:%Y%m%d}_{run.pk}.pdf")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"催告書_{run.run_on:%Y%m%d}_{run.pk}.pdf")
