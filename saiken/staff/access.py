@@ -122,35 +122,49 @@ def transferred(debtor_id: int) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def debtor_scope(user, field: str = "pk", on: date | None = None) -> Q:
-    """A Q on a model whose `field` is a debtor's id (a Debtor: "pk"), limiting it to the
-    people the user may see. Correlated EXISTS subqueries, each answered from an index
-    (instalment_unique's leading (debtor, receivable), the case's unique debtor, the
-    disclosure's debtor): never a list of ids, so it costs the same for 900,000 people."""
+def _scope_sources(user, on: date | None = None) -> list | None:
+    """The rule of the register, once: querysets of rows with a `debtor_id` naming the
+    people the user may see (None: everyone; []: no one)."""
     if sees_everything(user):
-        return Q()
-    nobody = Q(**{f"{field}__in": []})
+        return None
     if not may_view_debtors(user):
-        return nobody
+        return []
     from saiken.cases.models import Case  # cases builds on staff; staff asks it only this
     from saiken.ledger.models import Instalment
 
     on = on or timezone.localdate()
-    ref = OuterRef(field)
-    open_case = Case.objects.filter(debtor_id=ref, status=Case.Status.OPEN)
-    q = Q(Exists(open_case.filter(officer_id=user.pk)))  # the case officer's own cases
+    open_cases = Case.objects.filter(status=Case.Status.OPEN)
+    sources = [open_cases.filter(officer_id=user.pk)]  # the case officer's own cases
     dep = department_id(user)
     if dep is not None:
-        # A handful of ids: a literal list keeps (debtor_id, receivable_id) on the index.
+        # A handful of ids: a literal list keeps (debtor_id, receivable_id) of instalment_unique usable.
         own = sorted(ReceivableType.objects.filter(department_id=dep).values_list("id", flat=True))
-        q |= Q(Exists(Instalment.objects.filter(debtor_id=ref, receivable_id__in=own)))
-        q |= Q(Exists(open_case.filter(department_id=dep)))
-        q |= Q(Exists(
-            TaxDisclosure.objects.filter(debtor_id=ref, department_id=dep, valid_from__lte=on)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        ))
+        sources += [
+            Instalment.objects.filter(receivable_id__in=own),
+            open_cases.filter(department_id=dep),
+            TaxDisclosure.objects.filter(department_id=dep, valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)),
+        ]
     if role(user) == Role.COLLECTOR:
-        q |= Q(Exists(Case.objects.filter(debtor_id=ref, transferred_to_central=True)))
+        sources.append(Case.objects.filter(transferred_to_central=True))
+    return sources
+
+
+def debtor_scope(user, field: str = "pk", on: date | None = None) -> Q:
+    """A Q on a model whose `field` is a debtor's id (a Debtor: "pk"), limiting a list (the
+    search, the 名寄せ queue) to the people the user may see: never a list of ids, so it
+    costs the same for 900,000 people. The instalments are asked by a correlated EXISTS,
+    which PostgreSQL answers per row from instalment_unique (debtor_id, receivable_id) or
+    hashes once, whichever is cheaper; cases and disclosures (small tables) by IN, hashed
+    once."""
+    sources = _scope_sources(user, on)
+    if sources is None:
+        return Q()
+    q = Q(**{f"{field}__in": []})  # no one, unless a source names them
+    for rows in sources:
+        if rows.model._meta.label_lower == "ledger.instalment":
+            q |= Q(Exists(rows.filter(debtor_id=OuterRef(field))))
+        else:
+            q |= Q(**{f"{field}__in": rows.values("debtor_id")})
     return q
 
 
@@ -163,14 +177,20 @@ def debtors_visible_to(user, debtors=None):
 
 
 def may_see_debtor(user, debtor_id: int) -> bool:
-    """May the user open this person's page (debtor, 名寄せ)? One indexed query."""
+    """May the user open this person's page (debtor, 名寄せ)? One query of correlated EXISTS,
+    each answered from an index on the debtor (instalment_unique, the case's unique
+    debtor, the disclosure's debtor)."""
     from saiken.debtors.models import Debtor
 
-    if sees_everything(user):
+    sources = _scope_sources(user)
+    if sources is None:
         return True
-    if not may_view_debtors(user):
+    if not sources:
         return False
-    return Debtor.objects.filter(debtor_scope(user), pk=debtor_id).exists()
+    q = Q()
+    for rows in sources:
+        q |= Q(Exists(rows.filter(debtor_id=OuterRef("pk"))))
+    return Debtor.objects.filter(q, pk=debtor_id).exists()
 
 
 # Which departments (by code) may see each source system's numbers; "*": everyone who may
