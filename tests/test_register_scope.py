@@ -210,3 +210,13 @@ def test_the_scope_is_one_sql_query_with_exists_not_a_list_of_people(people, use
     with CaptureQueriesContext(connection) as many:
         access.may_see_debtor(users["hoiku"], people["hanako"].pk)
     assert len(one) == len(many) <= 3
+
+
+def test_the_register_pages_answer_only_get(client, people, users):
+    client.force_login(users["admin"])
+    taro = people["taro"]
+    for url in (reverse("debtor_search"), reverse("debtor", args=[taro.pk]), reverse("matching_queue"), reverse("matching_person", args=[taro.pk])):
+        assert client.post(url).status_code == 405
+        assert client.get(url).status_code == 200
+    client.logout()
+    assert client.post(reverse("debtor", args=[taro.pk])).status_code == 302  # to the login first

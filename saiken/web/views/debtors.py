@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
@@ -122,6 +123,7 @@ def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None, vis
 
 
 @login_required
+@require_safe
 def search(request):
     q = request.GET.get("q", "").strip()
     code = request.GET.get("receivable", "")
@@ -228,6 +230,7 @@ def visible_linked_records(user, debtor: Debtor) -> list[Debtor]:
 
 
 @login_required
+@require_safe
 def debtor(request, pk: int):
     d = visible_debtor_or_404(request, pk, Debtor.objects.prefetch_related(
         Prefetch("identifiers", queryset=DebtorIdentifier.objects.order_by("system", "value")),

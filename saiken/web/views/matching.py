@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from saiken import audit
 from saiken.core.identity import REASONS
@@ -46,6 +46,7 @@ def _with_details(debtors):
 
 
 @login_required
+@require_safe
 def queue(request):
     """名寄せの確認待ち: strongest pairs first; of them, the pairs the user may decide (sees both records)."""
     _require_viewer(request.user)
@@ -112,6 +113,7 @@ def reject(request, pk: int):
 
 
 @login_required
+@require_safe
 def person(request, pk: int):
     """名寄せされた記録: the debtor and every record linked with it, with how each was linked."""
     debtor = visible_debtor_or_404(request, pk, what="名寄せされた記録")
