@@ -240,3 +240,37 @@ def test_a_run_whose_document_names_another_file_is_not_served(settings, tmp_pat
     for name in (str(secret), "/etc/passwd", "../db.sqlite3"):
         DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, document=name)
         assert open_document(run, operator()) is None
+
+
+def test_a_user_added_in_the_admin_is_audited_without_the_password(admin_client):
+    response = admin_client.post(reverse("admin:auth_user_add"), {
+        "username": "shinjin", "password1": "a long enough passphrase 7", "password2": "a long enough passphrase 7", "usable_password": "true",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = get_user_model().objects.get(username="shinjin")
+    row = AuditEvent.objects.get(action="admin.add", target_type="auth.user")
+    assert row.target_id == user.pk and row.detail["changes"]["username"] == {"before": None, "after": "shinjin"}
+    assert row.detail["changes"]["password"] == {"before": "", "after": "（変更）"}
+    assert user.password not in str(row.detail) and "passphrase" not in str(row.detail)
+
+
+def test_a_change_in_the_changelist_is_audited(admin_client):
+    from saiken.relief.models import ReliefRule
+
+    rules = list(ReliefRule.objects.order_by("id"))
+    assert rules, "the relief rules are seeded"
+    data = {"form-TOTAL_FORMS": str(len(rules)), "form-INITIAL_FORMS": str(len(rules)), "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000", "_save": "保存"}
+    for i, r in enumerate(rules):
+        data[f"form-{i}-id"] = str(r.pk)
+        for field in ("tax", "forcible", "non_forcible", "private"):
+            if getattr(r, field):
+                data[f"form-{i}-{field}"] = "on"
+    first = rules[0]
+    if first.private:
+        data.pop("form-0-private")
+    else:
+        data["form-0-private"] = "on"
+    assert admin_client.post(reverse("admin:relief_reliefrule_changelist"), data).status_code == 302
+    row = AuditEvent.objects.get(action="admin.change", target_type="relief.reliefrule")
+    assert row.target_id == first.pk and row.detail["changes"] == {"private": {"before": first.private, "after": not first.private}}
