@@ -10,6 +10,7 @@ urlpatterns = [
 ]
 
 # Our own pages, in Japanese (saiken.web.views.errors); a policy.Refused becomes the 403.
+handler400 = "saiken.web.views.errors.bad_request"
 handler403 = "saiken.web.views.errors.forbidden"
 handler404 = "saiken.web.views.errors.not_found"
 handler500 = "saiken.web.views.errors.server_error"

@@ -228,6 +228,7 @@ def test_a_run_whose_document_names_another_file_is_not_served(settings, tmp_pat
     from saiken.demands.actions import issue_demands
     from saiken.demands.documents import open_document
     from saiken.demands.models import DemandRun, DocumentStatus
+    from saiken.documents.store import NotStored
     from saiken.ledger.actions import assess
     from tests.conftest import operator
 
@@ -239,7 +240,8 @@ def test_a_run_whose_document_names_another_file_is_not_served(settings, tmp_pat
     secret.write_text("the whole database")
     for name in (str(secret), "/etc/passwd", "../db.sqlite3"):
         DemandRun.objects.filter(pk=run.pk).update(document_status=DocumentStatus.DONE, document=name)
-        assert open_document(run, operator()) is None
+        with pytest.raises(NotStored):
+            open_document(run, operator())
 
 
 def test_a_user_added_in_the_admin_is_audited_without_the_password(admin_client):

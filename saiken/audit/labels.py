@@ -40,6 +40,7 @@ ACTIONS: dict[str, str] = {
     "reminder.criteria": "催告の抽出条件の登録・変更",
     "reminder.issue": "催告書の一括発送",
     "reminder.pdf": "催告書PDFの取得",
+    "reminder.render": "催告書PDFの作成",
     # 滞納整理
     "case.view": "滞納整理事案の閲覧",
     "case.open": "事案の開始",

@@ -278,9 +278,11 @@ def log_contact(
         case=case, kind=kind, at=at, by=by or (user if getattr(user, "is_authenticated", False) else None),
         where=where.strip(), counterpart=counterpart.strip(), summary=summary.strip(), outcome=outcome.strip(),
     )
+    # The audit row says that a contact was recorded, not what was said: the note stays on
+    # the case, where tax secrecy applies (地方税法22条); the audit log's readers are others.
     audit.record(user=user, action="case.contact", target=entry, debtor_id=case.debtor_id,
-                 summary=f"{entry.get_kind_display()}（{timezone.localtime(at):%Y-%m-%d %H:%M}）{summary.strip()[:100]}",
-                 detail={"kind": kind, "at": at.isoformat(), "counterpart": entry.counterpart, "outcome": entry.outcome})
+                 summary=f"{entry.get_kind_display()}（{timezone.localtime(at):%Y-%m-%d %H:%M}）を記録",
+                 detail={"kind": kind, "at": at.isoformat(), "entry": entry.pk})
     return entry
 
 
@@ -531,11 +533,23 @@ class Evaluation:
         return len(self.pledges_broken) + len(self.promises_broken)
 
 
+def _about_tax(case: Case, source: dict) -> bool:
+    """Is a broken pledge or promise about tax debts (its note is then tax information)? A
+    promise of no named receivable is, when the case has any tax debt."""
+    if "pledge" in source:
+        return source["pledge"].instalments.filter(receivable__is_tax=True).exists()
+    promise = source["promise"]
+    if promise.receivable_id is not None:
+        return promise.receivable.is_tax
+    return ReceivableType.objects.filter(pk__in=case_receivable_ids(case), is_tax=True).exists()
+
+
 def _note_break(case: Case, *, what: str, task_kind: str, as_of: date, source: dict, summary: str, user) -> Task:
     task = Task.objects.create(case=case, kind=task_kind, due_on=as_of + timedelta(days=investigation_days()),
                                assigned_to=case.officer, note=what[:300], created_by=_user(user), **source)
     ContactEntry.objects.create(case=case, kind=ContactKind.RECORD, at=_at_start_of(as_of), by=None, summary=summary,
-                                outcome=f"課題「{task.get_kind_display()}」を登録（期限 {wareki(task.due_on)}）")
+                                outcome=f"課題「{task.get_kind_display()}」を登録（期限 {wareki(task.due_on)}）",
+                                is_tax=_about_tax(case, source))
     return task
 
 

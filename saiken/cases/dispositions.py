@@ -149,9 +149,13 @@ def _involves_tax(instalments: Sequence[Instalment]) -> bool:
     return any(i.receivable.is_tax for i in instalments)
 
 
-def _document(case: Case, on: date, summary: str, outcome: str = "", user=None) -> ContactEntry:
+def _document(case: Case, on: date, summary: str, outcome: str = "", user=None, *, tax: bool) -> ContactEntry:
     return ContactEntry.objects.create(case=case, kind=ContactKind.DOCUMENT, at=_at_start_of(on), by=_user(user), summary=summary[:2000],
-                                       outcome=outcome[:300])
+                                       outcome=outcome[:300], is_tax=tax)
+
+
+def _of_tax(d: Disposition) -> bool:
+    return d.instalments.filter(receivable__is_tax=True).exists()
 
 
 def relief_in_force(instalment_ids: Sequence[int], kinds: frozenset[str], on: date) -> dict[int, str]:
@@ -297,7 +301,7 @@ def record_disposition(
     tax = _involves_tax(found)
     what = "" if tax or not d.property_description else f"（{d.property_description}）"
     sent = "支払督促を申し立て" if kind == D.PAYMENT_ORDER else "訴えを提起" if kind == D.LAWSUIT else f"{_label(kind)}を執行"
-    _document(case, executed_on, f"{sent}{what}", f"{len(found)}期別", user)
+    _document(case, executed_on, f"{sent}{what}", f"{len(found)}期別", user, tax=tax)
     audit.record(user=user, action="case.disposition", target=d, debtor_id=case.debtor_id,
                  summary=f"{_label(kind)}（{wareki(executed_on)}、{len(found)}期別）",
                  detail={"kind": kind, "instalments": ids, "decided_on": decided_on.isoformat(), "executed_on": executed_on.isoformat(),
@@ -401,7 +405,7 @@ def record_realisation(
     r.payments.set(payments)
     tax = _involves_tax(instalments)
     amounts = "" if tax else f"（{proceeds:,}円、うち残余金 {rest:,}円）" if rest else f"（{proceeds:,}円）"
-    _document(d.case, on, f"{_label(d.kind)}の換価・配当（取立）{amounts}", note.strip(), user)
+    _document(d.case, on, f"{_label(d.kind)}の換価・配当（取立）{amounts}", note.strip(), user, tax=_of_tax(d))
     audit.record(user=user, action="case.realisation", target=r, debtor_id=d.case.debtor_id,
                  summary=f"{_label(d.kind)}の換価・配当 {proceeds:,}円（{wareki(on)}）",
                  detail={"disposition": d.pk, "on": on.isoformat(), "proceeds": proceeds, "posted": proceeds - rest, "remainder": rest,
@@ -414,7 +418,7 @@ def record_realisation(
 def _end(d: Disposition, on: date, reason: str, user, today: date) -> None:
     _end_events(d, on, user, today)
     _close(d, on, reason)
-    _document(d.case, on, f"{_label(d.kind)}の終了（{reason}）", "", user)
+    _document(d.case, on, f"{_label(d.kind)}の終了（{reason}）", "", user, tax=_of_tax(d))
     audit.record(user=user, action="case.disposition_end", target=d, debtor_id=d.case.debtor_id,
                  summary=f"{_label(d.kind)}の終了（{wareki(on)}）: {reason}", detail={"on": on.isoformat(), "reason": reason})
 
@@ -467,7 +471,7 @@ def record_court_result(
     d.result = note.strip()
     d.save(update_fields=["court_result", "court_result_on", "court_case_number", "result"])
     _close(d, on, result.label)
-    _document(d.case, on, f"{_label(d.kind)}: {result.label}", note.strip(), user)
+    _document(d.case, on, f"{_label(d.kind)}: {result.label}", note.strip(), user, tax=_of_tax(d))
     audit.record(user=user, action="case.court_result", target=d, debtor_id=d.case.debtor_id,
                  summary=f"{_label(d.kind)}の結果: {result.label}（{wareki(on)}）",
                  detail={"result": result.value, "on": on.isoformat(), "case_number": d.court_case_number, "note": note.strip()})
@@ -485,7 +489,8 @@ def _lawsuit_after_objection(d: Disposition, instalments: list[Instalment], on: 
         follows=d, created_by=_user(user),
     )
     _open_events(suit, instalments, on, user, today)
-    _document(d.case, on, "督促異議により訴訟へ移行", "訴えの提起には議会の議決又は専決処分が必要です（地方自治法96条1項12号・180条）。", user)
+    _document(d.case, on, "督促異議により訴訟へ移行", "訴えの提起には議会の議決又は専決処分が必要です（地方自治法96条1項12号・180条）。", user,
+              tax=_involves_tax(instalments))
     audit.record(user=user, action="case.disposition", target=suit, debtor_id=d.case.debtor_id,
                  summary=f"督促異議により訴訟へ移行（{wareki(on)}、{len(instalments)}期別）",
                  detail={"kind": D.LAWSUIT, "follows": d.pk, "instalments": [i.pk for i in instalments], "executed_on": on.isoformat()})

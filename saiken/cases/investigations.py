@@ -108,8 +108,9 @@ def _about(i: Investigation) -> str:
     return i.get_kind_display() if i.is_tax_finding else f"{i.get_kind_display()}・{i.addressee_name}"
 
 
-def _log(case: Case, on: date, summary: str, outcome: str = "") -> ContactEntry:
-    return ContactEntry.objects.create(case=case, kind=ContactKind.RECORD, at=_at_start_of(on), by=None, summary=summary, outcome=outcome)
+def _log(case: Case, on: date, summary: str, outcome: str = "", *, tax: bool) -> ContactEntry:
+    return ContactEntry.objects.create(case=case, kind=ContactKind.RECORD, at=_at_start_of(on), by=None, summary=summary, outcome=outcome,
+                                       is_tax=tax)
 
 
 @transaction.atomic
@@ -143,7 +144,7 @@ def request_investigation(
         legal_basis=(legal_basis.strip() or allowed[kind])[:200], requested_on=requested_on, reply_by=reply_by,
         is_tax_finding=is_tax_finding or yields_tax_finding(receivable, kind), note=note.strip()[:300], created_by=_user(user),
     )
-    _log(case, requested_on, f"財産調査を照会（{_about(i)}）", f"回答期限 {wareki(reply_by)}")
+    _log(case, requested_on, f"財産調査を照会（{_about(i)}）", f"回答期限 {wareki(reply_by)}", tax=receivable.is_tax)
     done = list(Task.objects.filter(case=case, kind=Task.Kind.INVESTIGATION, done_on__isnull=True).order_by("pk"))
     for t in done:
         t.done_on, t.done_by, t.note = requested_on, _user(user), f"{t.note} / 財産調査を照会".strip(" /")[:300]
@@ -173,7 +174,7 @@ def record_answer(
     i.answered_on, i.findings = answered_on, findings.strip()
     i.is_tax_finding = i.is_tax_finding or is_tax_finding
     i.save(update_fields=["answered_on", "findings", "is_tax_finding"])
-    _log(i.case, answered_on, f"財産調査の回答（{_about(i)}）", "調査結果を記録")
+    _log(i.case, answered_on, f"財産調査の回答（{_about(i)}）", "調査結果を記録", tax=i.receivable.is_tax)
     audit.record(user=user, action="case.investigation_answer", target=i, debtor_id=i.case.debtor_id,
                  summary=f"財産調査の回答を記録（{_about(i)}、{wareki(answered_on)}）",
                  detail={"answered_on": answered_on.isoformat(), "tax": i.is_tax_finding})
@@ -242,7 +243,7 @@ def assess_ability(
     a.based_on.set(sources)
     label = ability.MEASURE_LABELS[ability.Measure(chosen)]
     decision = f"提案（{p.label}）と異なり{label}" if overridden else f"提案どおり{label}"
-    _log(case, assessed_on, f"納付資力を判定（{receivable.name}）: {decision}", reason.strip()[:300])
+    _log(case, assessed_on, f"納付資力を判定（{receivable.name}）: {decision}", reason.strip()[:300], tax=receivable.is_tax)
     # The figures stay out of the audit row's summary: it is read more widely than the case.
     audit.record(user=user, action="case.ability", target=a, debtor_id=case.debtor_id,
                  summary=f"納付資力の判定（{receivable.name}、{wareki(assessed_on)}）: {decision}",

@@ -89,6 +89,10 @@ class ContactEntry(models.Model):
     counterpart = models.CharField("相手方", max_length=100, blank=True, help_text="本人、家族、勤務先など")
     summary = models.TextField("内容")
     outcome = models.CharField("結果・約束", max_length=300, blank=True)
+    # Set when written: an entry about tax debts (an inquiry, an ability finding or a seizure
+    # of a tax claim; a broken pledge of a case with tax debts) is tax information
+    # (地方税法22条) whoever wrote it — the system writes some of them, with no author.
+    is_tax = models.BooleanField("税情報", default=False)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 
     class Meta:

@@ -49,12 +49,15 @@ from saiken.catalog.models import Department, ReceivableType
 from saiken.core.era import wareki
 from saiken.core.relief import ReliefKind
 from saiken.demands.models import DocumentStatus
+from saiken.documents import store
 from saiken.ledger.models import Instalment
 from saiken.payments.models import ReceivedPayment
 from saiken.prescription import collectability
 from saiken.prescription.actions import PrescriptionError, record_event
 from saiken.prescription.projection import reminder_counts
 from saiken.prescription.models import EventKind
+from saiken.staff import policy
+from saiken.staff.policy import Act
 
 CHUNK = 1000
 DEFAULT_PAY_DAYS = 14
@@ -234,10 +237,12 @@ def select_for_reminders(criteria: Criteria, as_of: date, *, chunk: int = CHUNK)
 
 @transaction.atomic
 def save_criteria(*, name: str, criteria: Criteria, department: Department | None = None, user=None) -> ReminderCriteria:
-    """催告の抽出条件の保存 (a new name, or a change to an existing one)."""
+    """催告の抽出条件の保存 (a new name, or a change to an existing one), by staff who may
+    send reminders for every receivable it covers (`Act.REMINDER`): a department's for its
+    own receivables, an administrator's for the whole city."""
     if not name.strip():
         raise CaseError("名称を入力してください。", "name")
-    receivable_ids(criteria)
+    policy.require_all(user, Act.REMINDER, receivable_ids(criteria))
     # The owning department (who may see and run it): given, else the criteria's own.
     department = department or _department(criteria)
     row, created = ReminderCriteria.objects.select_for_update().get_or_create(
@@ -307,6 +312,7 @@ def issue_reminders(
         raise CaseError(f"発送日 {wareki(as_of)} は未来の日付です。", "as_of")
     c = Criteria.from_json(criteria.criteria)
     rids = receivable_ids(c)
+    policy.require_all(user, Act.REMINDER, rids)  # a department sends its own; the whole city, an administrator
     sender = _department(c)
     run = ReminderRun.objects.create(criteria=criteria, criteria_used=c.to_json(), run_on=as_of, pay_by=as_of + timedelta(days=pay_days()),
                                      created_by=_user(user))
@@ -340,21 +346,49 @@ def issue_reminders(
 # --- the PDF ---------------------------------------------------------------------------
 
 
-def claim_for_rendering(run: ReminderRun) -> bool:
-    """Mark the run as rendering unless it already is or is done (two clicks make one PDF)."""
-    return bool(
-        ReminderRun.objects.filter(pk=run.pk, count__gt=0)
-        .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
-        .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
-    )
+def require_documents(user, run: ReminderRun) -> None:
+    """Refuse (`policy.Refused`) unless `user` may make and download the run's letters
+    (names, addresses and amounts, tax among them: 地方税法22条): `Act.REMINDER`
+    on every receivable its criteria cover — the sending department's staff, or an
+    administrator for a run of the whole city."""
+    policy.require_all(user, Act.REMINDER, receivable_ids(Criteria.from_json(run.criteria_used)))
 
 
-def render_run(run: ReminderRun, *, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
-    """Render every letter of `run` into one PDF, a page each; returns its path (None if already claimed)."""
+def claim_for_rendering(run: ReminderRun, user) -> bool:
+    """Mark the run as rendering unless it already is or is done (two clicks make one PDF);
+    refused unless `user` may make its letters. A claim is audited (reminder.render)."""
+    require_documents(user, run)
+    with transaction.atomic():
+        claimed = bool(
+            ReminderRun.objects.filter(pk=run.pk, count__gt=0)
+            .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
+            .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
+        )
+        if claimed:
+            audit.record(user=user, action="reminder.render", target=run, summary=f"催告書PDFの作成（{run.count:,}件）")
+    return claimed
+
+
+def open_document(run: ReminderRun, user) -> Path | None:
+    """The run's finished PDF for `user` (None if there is none yet), refused unless they
+    may have its letters; every download is audited (reminder.pdf)."""
+    require_documents(user, run)
+    run.refresh_from_db(fields=["document_status", "document"])
+    if run.document_status != DocumentStatus.DONE or not run.document:
+        return None
+    path = store.resolve(run.document, prefix="reminders-")  # only a file the system wrote (NotStored: 404)
+    audit.record(user=user, action="reminder.pdf", target=run, summary=f"催告書PDFを取得（{run.count:,}件）")
+    return path
+
+
+def render_run(run: ReminderRun, *, user=None, progress: Callable[[int, int], None] | None = None, claimed: bool = False) -> Path | None:
+    """Render every letter of `run` into one PDF, a page each; returns its path (None if
+    already claimed). Unless `claimed` (by `claim_for_rendering`, which checked the user),
+    `user` is checked here."""
     from saiken.demands.documents import render_to_file
     from saiken.documents.reminder_letter import render_reminder_letters
 
-    if not claimed and not claim_for_rendering(run):
+    if not claimed and not claim_for_rendering(run, user):
         return None
     run.refresh_from_db()
     return render_to_file(

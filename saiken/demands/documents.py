@@ -22,9 +22,8 @@ from django.db.models import Prefetch
 from saiken import audit
 from saiken.core.conveni import SLIP_DEMAND, barcode_content, slip_free_field
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
+from saiken.documents import store
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
-from saiken.documents.store import NotStored
-from saiken.documents.store import resolve as resolve_stored
 from saiken.staff import policy
 from saiken.staff.policy import Act
 
@@ -87,10 +86,7 @@ def open_document(run: DemandRun, user) -> Path | None:
     run.refresh_from_db(fields=["document_status", "document"])
     if run.document_status != DocumentStatus.DONE or not run.document:
         return None
-    try:  # only a file the system wrote in the document directory, whatever the row says
-        path = resolve_stored(run.document, prefix="demands-")
-    except NotStored:
-        return None
+    path = store.resolve(run.document, prefix="demands-")  # only a file the system wrote (NotStored: 404)
     audit.record(
         user=user, action="demand.download", target=run,
         summary=f"督促状PDFのダウンロード {run.issued_on} 処理番号 {run.pk}（{run.demands:,}件）",

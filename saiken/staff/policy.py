@@ -30,6 +30,7 @@ class Act(StrEnum):
     DEMAND_ISSUE = "demand.issue"  # 督促状の発付
     DEMAND_DOCUMENT = "demand.document"  # 督促状の作成・ダウンロード
     DEMAND_DELIVERY = "demand.delivery"  # 返戻・再送付・公示送達の記録
+    REMINDER = "reminder"  # 催告書の抽出条件・発送・作成・ダウンロード
     RELIEF_PROPOSE = "relief.propose"  # 緩和措置の起案
     RELIEF_DECIDE = "relief.decide"  # 緩和措置の決裁・却下・取消・終了
     WRITE_OFF = "writeoff.run"  # 不納欠損
@@ -43,6 +44,7 @@ ACT_LABELS: dict[Act, str] = {
     Act.DEMAND_ISSUE: "督促状の発付",
     Act.DEMAND_DOCUMENT: "督促状の作成・ダウンロード",
     Act.DEMAND_DELIVERY: "督促状の送達の記録",
+    Act.REMINDER: "催告書の発送",
     Act.RELIEF_PROPOSE: "緩和措置の起案",
     Act.RELIEF_DECIDE: "緩和措置の決裁",
     Act.WRITE_OFF: "不納欠損",
@@ -60,6 +62,7 @@ ROLES: dict[Act, frozenset[str]] = {
     Act.DEMAND_ISSUE: _STAFF - {Role.COLLECTOR},
     Act.DEMAND_DOCUMENT: _STAFF - {Role.COLLECTOR},
     Act.DEMAND_DELIVERY: _STAFF - {Role.COLLECTOR},
+    Act.REMINDER: _STAFF - {Role.COLLECTOR},
     Act.RELIEF_PROPOSE: _STAFF,
     Act.RELIEF_DECIDE: _DECIDERS,
     Act.WRITE_OFF: _DECIDERS,

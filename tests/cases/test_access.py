@@ -82,6 +82,28 @@ def test_the_tax_clerks_task_is_hidden_in_the_nursery_officers_queue(client, sha
     assert "月給28万円" not in html and TAX_NOTE_HIDDEN in html
 
 
+def test_the_systems_note_of_a_tax_act_is_hidden_and_of_a_nursery_act_shown(client, shared, officer, tax_clerk, city_tax, nursery_fee):
+    """Notes the system writes (no author) are classed by the debts they are about."""
+    from saiken.cases import investigations
+
+    today = date(2025, 6, 2)
+    before = page(client, officer, shared.debtor_id).count(TAX_NOTE_HIDDEN)
+    investigations.request_investigation(shared, receivable=city_tax, kind="bank", addressee_name="第四北越銀行 本店",
+                                         requested_on=date(2025, 1, 20), user=tax_clerk, today=today)
+    investigations.request_investigation(shared, receivable=nursery_fee, kind="bank", addressee_name="新潟信用金庫 本店",
+                                         requested_on=date(2025, 1, 21), user=officer, today=today)
+    html = page(client, officer, shared.debtor_id)
+    assert "新潟信用金庫" in html and "第四北越銀行" not in html
+    assert html.count(TAX_NOTE_HIDDEN) > before  # the system's note of the tax inquiry, shown as hidden
+    mine = page(client, tax_clerk, shared.debtor_id)
+    assert "新潟信用金庫" in mine and TAX_NOTE_HIDDEN not in mine  # tax staff see every note
+
+
+def test_the_audit_row_of_a_contact_does_not_copy_the_note(shared):
+    row = AuditEvent.objects.get(action="case.contact")
+    assert "月給" not in row.summary and "120,000" not in row.summary and "月給" not in str(row.detail)
+
+
 def test_a_tax_disclosure_shows_the_note(client, shared, officer, taro):
     TaxDisclosure.objects.create(debtor=taro, department=officer.staff.department, basis=TaxDisclosure.Basis.CONSENT,
                                  detail="同意書 第7号", valid_from=timezone.localdate() - timedelta(days=1))

@@ -16,6 +16,7 @@ from saiken.core.legal_text import gaps
 from saiken.documents.case_letters import Addressee, ClaimLine, Issuer, SeizureNotice, render_seizure_notices
 from saiken.documents.reminder_letter import WARNINGS, ReminderLine, ReminderNotice, render_reminder_letters
 from tests.casework.conftest import DUE, TODAY
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,8 @@ def flat(text: str) -> str:
 
 def test_the_reminder_names_each_receivables_articles(taro_case, hanako_case, tax_clerk, settings, tmp_path):
     settings.SAIKEN_DOCUMENT_DIR = tmp_path
-    run = issue_reminders(reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk), AS_OF, tax_clerk, today=TODAY)
-    pdf = PdfReader(io.BytesIO(reminders.render_run(run).read_bytes()))
+    run = issue_reminders(reminders.save_criteria(name="全件", criteria=Criteria(), user=operator()), AS_OF, operator(), today=TODAY)
+    pdf = PdfReader(io.BytesIO(reminders.render_run(run, user=operator()).read_bytes()))
     pages = {("taro" if "山田太郎" in flat(p.extract_text()) else "hanako"): flat(p.extract_text()) for p in pdf.pages}
     tax, nursery = (ReceivableType.objects.get(code=c).seizure_basis for c in ("city_tax", "nursery_fee"))
     # Both forcible claims in one sentence, each with its own act (地方税法 / 児童福祉法).

@@ -5,7 +5,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
 from saiken.audit.models import AuditEvent
@@ -15,7 +15,9 @@ from saiken.cases.models import REMINDER_KINDS, ContactEntry, ContactKind, Remin
 from saiken.cases.reminders import Criteria, issue_reminders, select_for_reminders
 from saiken.demands.models import DocumentStatus
 from saiken.prescription.models import EventKind, PrescriptionEvent
+from saiken.staff.policy import Refused
 from tests.casework.conftest import DUE, TODAY
+from tests.conftest import operator
 
 pytestmark = pytest.mark.django_db
 
@@ -93,69 +95,74 @@ def test_the_criteria_round_trip_as_json():
 
 
 def test_issuing_writes_a_letter_a_contact_and_an_audit_row_per_case_and_not_twice_a_day(cases, tax_clerk):
-    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
+    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=operator())
     seen = []
-    run = issue_reminders(row, AS_OF, tax_clerk, today=TODAY, progress=lambda n, skipped: seen.append((n, skipped)))
+    run = issue_reminders(row, AS_OF, operator(), today=TODAY, progress=lambda n, skipped: seen.append((n, skipped)))
     assert (run.count, run.skipped, run.amount) == (2, 0, 123_456 + 30_000 + 60_000 + 100)  # 市税's 督促手数料 100
     assert seen[-1] == (2, 0) and run.pay_by == AS_OF + timedelta(days=14)
     letters = list(ReminderLetter.objects.filter(run=run).order_by("pk"))
     assert [letter.department.code for letter in letters] == ["nozei", "jutaku"]  # each case's department sends it
     for letter in letters:
         assert letter.contact.kind == ContactKind.LETTER and letter.contact.kind in REMINDER_KINDS  # the stall rule counts it
-        assert AuditEvent.objects.filter(action="case.reminder", target_id=letter.pk, user=tax_clerk, debtor_id=letter.case.debtor_id).exists()
+        assert AuditEvent.objects.filter(action="case.reminder", target_id=letter.pk, user__username="operator", debtor_id=letter.case.debtor_id).exists()
     assert AuditEvent.objects.filter(action="reminder.issue", target_id=run.pk).exists()
     assert AuditEvent.objects.filter(action="reminder.criteria", target_id=row.pk).exists()
-    again = issue_reminders(row, AS_OF, tax_clerk, today=TODAY)
+    again = issue_reminders(row, AS_OF, operator(), today=TODAY)
     assert (again.count, again.skipped, again.document_status) == (0, 2, DocumentStatus.DONE)
     assert ReminderLetter.objects.count() == 2 and ContactEntry.objects.filter(kind=ContactKind.LETTER).count() == 2
     assert select_for_reminders(Criteria(), AS_OF) == []
     # The next day is another day.
-    assert issue_reminders(row, AS_OF + timedelta(days=1), tax_clerk, today=TODAY).count == 2
+    assert issue_reminders(row, AS_OF + timedelta(days=1), operator(), today=TODAY).count == 2
 
 
 def test_a_reminder_is_a_prescription_event_on_every_claim_by_default(cases, hanako_rent, taro_tax, taro_nursery, tax_clerk):
     """民法150条, applied to public claims by 地方税法18条3項 and 地方自治法236条3項."""
-    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
-    issue_reminders(row, AS_OF, tax_clerk, today=TODAY)
+    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=operator())
+    issue_reminders(row, AS_OF, operator(), today=TODAY)
     recorded = set(PrescriptionEvent.objects.values_list("instalment_id", "kind", "on"))
     assert {(i.pk, EventKind.REMINDER, AS_OF) for i in (hanako_rent, taro_tax, taro_nursery)} <= recorded
 
 
 def test_with_the_setting_off_a_reminder_suspends_a_private_claim_only(cases, hanako_rent, taro_tax, taro_nursery, tax_clerk, settings):
     settings.SAIKEN_PRESCRIPTION_PUBLIC_REMINDER_SUSPENDS = False
-    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
-    issue_reminders(row, AS_OF, tax_clerk, today=TODAY)
+    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=operator())
+    issue_reminders(row, AS_OF, operator(), today=TODAY)
     assert list(PrescriptionEvent.objects.values_list("instalment_id", "kind", "on")) == [(hanako_rent.pk, EventKind.REMINDER, AS_OF)]
 
 
 def test_a_future_day_is_refused(cases, tax_clerk):
-    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk)
+    row = reminders.save_criteria(name="全件", criteria=Criteria(), user=operator())
     with pytest.raises(CaseError, match="未来の日付"):
-        issue_reminders(row, TODAY + timedelta(days=1), tax_clerk, today=TODAY)
+        issue_reminders(row, TODAY + timedelta(days=1), operator(), today=TODAY)
     assert not ReminderRun.objects.exists()
 
 
 def test_the_pdf_has_a_page_per_letter(cases, tax_clerk, settings, tmp_path):
     settings.SAIKEN_DOCUMENT_DIR = tmp_path
-    run = issue_reminders(reminders.save_criteria(name="全件", criteria=Criteria(), user=tax_clerk), AS_OF, tax_clerk, today=TODAY)
+    run = issue_reminders(reminders.save_criteria(name="全件", criteria=Criteria(), user=operator()), AS_OF, operator(), today=TODAY)
     ticks = []
-    path = reminders.render_run(run, progress=lambda done, total: ticks.append((done, total)))
+    path = reminders.render_run(run, user=operator(), progress=lambda done, total: ticks.append((done, total)))
     pdf = PdfReader(io.BytesIO(path.read_bytes()))
     assert len(pdf.pages) == run.count == 2
     assert "催" in pdf.pages[0].extract_text() and "山田 太郎" in pdf.pages[0].extract_text() and "佐藤 花子" in pdf.pages[1].extract_text()
     run.refresh_from_db()
     assert (run.document_status, run.pages_done, ticks[-1]) == (DocumentStatus.DONE, 2, (2, 2))
-    assert reminders.render_run(run) is None  # done already: not rendered twice
+    assert reminders.render_run(run, user=operator()) is None  # done already: not rendered twice
 
 
-def test_the_command(cases, tax_clerk, settings, tmp_path, capsys):
+def test_the_command(cases, tax_clerk, housing_clerk, settings, tmp_path, capsys):
     settings.SAIKEN_DOCUMENT_DIR = tmp_path
-    reminders.save_criteria(name="住宅使用料", criteria=Criteria(department="jutaku"), user=tax_clerk)
-    call_command("issue_reminders", "--criteria", "住宅使用料", "--as-of", AS_OF.isoformat(), "--render")
+    with pytest.raises(Refused):  # another department's criteria
+        reminders.save_criteria(name="住宅使用料", criteria=Criteria(department="jutaku"), user=tax_clerk)
+    reminders.save_criteria(name="住宅使用料", criteria=Criteria(department="jutaku"), user=housing_clerk)
+    with pytest.raises(CommandError, match="住宅使用料"):  # the tax clerk may not send the housing department's letters
+        call_command("issue_reminders", "--criteria", "住宅使用料", "--as-of", AS_OF.isoformat(), "--user", "tax_clerk")
+    assert not ReminderRun.objects.exists()
+    call_command("issue_reminders", "--criteria", "住宅使用料", "--as-of", AS_OF.isoformat(), "--render", "--user", "housing_clerk")
     out = capsys.readouterr().out
     assert "催告書 1件" in out and "催告書PDF:" in out
     run = ReminderRun.objects.get()
     assert PdfReader(run.document).get_num_pages() == 1
-    call_command("issue_reminders", "--criteria", "住宅使用料", "--as-of", AS_OF.isoformat())
+    call_command("issue_reminders", "--criteria", "住宅使用料", "--as-of", AS_OF.isoformat(), "--user", "housing_clerk")
     out = capsys.readouterr().out
     assert "催告書 0件" in out and "除外 1件" in out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django import forms
 from django.contrib import messages
@@ -653,7 +654,7 @@ def reminder_run(request, pk: int):
 def reminder_run_render(request, pk: int):
     """Start rendering the run's letters in the background; the run page shows the progress."""
     run = _run(request, pk)
-    if not reminders.claim_for_rendering(run):
+    if not reminders.claim_for_rendering(run, request.user):
         messages.info(request, "この催告書PDFは作成中か作成済です。")
         return redirect("reminder_run", pk=pk)
     in_background(lambda: reminders.render_run(run, claimed=True), name=f"reminder-pdf-{pk}")
@@ -664,10 +665,9 @@ def reminder_run_render(request, pk: int):
 @login_required
 def reminder_run_pdf(request, pk: int):
     run = _run(request, pk)
-    if run.document_status != DocumentStatus.DONE or not run.document:
+    path = reminders.open_document(run, request.user)
+    if path is None:
         raise Http404("催告書PDFはまだ作成されていません。")
-    from saiken.documents.store import resolve as resolve_stored
-
-    path = resolve_stored(run.document, prefix="reminders-")  # only a file the system wrote (else 404)
-    audit.record(user=request.user, action="reminder.pdf", target=run, summary=f"催告書PDFを取得（{run.count:,}件）")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=f"催告書_{run.run_on:%Y%m%d}_{run.pk}.pdf")
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=f"催告書_{run.run_on:%Y%m%d}_{run.pk}.pdf")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -204,8 +204,9 @@ def _timeline(scope: Scope, pledges: list[Pledge], promises: list[Promise]) -> l
         secret = {} if scope.see_tax else visibility.tax_authors([c.by_id for c in contacts] + [t.created_by_id for t in done])
         for c in contacts:
             local = timezone.localtime(c.at)
-            if c.by_id in secret:  # tax staff's note (地方税法22条): its date and the writer's department only
-                events.append(Event(local.date(), local, "交渉経過", visibility.TAX_NOTE_HIDDEN, by=secret[c.by_id], hidden=True))
+            if c.by_id in secret or (c.is_tax and not scope.see_tax):
+                # Tax information (地方税法22条): tax staff's note, or an entry about tax debts — its date and who wrote it only.
+                events.append(Event(local.date(), local, "交渉経過", visibility.TAX_NOTE_HIDDEN, by=secret.get(c.by_id, "税務担当"), hidden=True))
                 continue
             text = c.summary + (f"（結果: {c.outcome}）" if c.outcome else "")
             detail = "・".join(x for x in (c.counterpart, c.where) if x)

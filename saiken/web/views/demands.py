@@ -7,6 +7,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db import close_old_connections
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
@@ -45,6 +46,7 @@ def _int(raw: str | None) -> int | None:
 def runs(request):
     today = timezone.localdate()
     if request.method == "POST":
+        policy.require(request.user, Act.DEMAND_ISSUE)  # the role first: a committee member's post is refused, not parsed
         as_of = _date(request.POST.get("as_of"))
         due_on = _date(request.POST.get("due_on"))
         receivable_id = _int(request.POST.get("receivable"))
@@ -224,7 +226,13 @@ def notice(request, pk: int):
 @login_required
 @require_POST
 def record_delivery_step(request, pk: int):
-    """Parse one delivery form and call its action; back to where the form was."""
+    """Parse one delivery form and call its action; back to where the form was. A notice
+    the user may not see is not found; one she may see but not record is refused."""
+    demand = get_object_or_404(Demand.objects.only("id", "debtor_id", "receivable_id"), pk=pk)
+    if demand.receivable_id not in access.visible_receivable_ids(request.user, demand.debtor_id):
+        raise Http404("督促状が見つかりません。")
+    if not delivery.may_record(request.user, demand):
+        raise policy.Refused(policy.refusal(request.user, Act.DEMAND_DELIVERY, demand.receivable_id) or "送達を記録する権限がありません。")
     step = request.POST.get("step")
     on = _date(request.POST.get("on"))
     note = request.POST.get("note", "")
@@ -246,7 +254,7 @@ def record_delivery_step(request, pk: int):
             delivery.record_delivery(pk, delivered_on=on, note=note, user=request.user)
             done = "送達日を記録しました。"
         else:
-            raise Http404("不明な操作です。")
+            raise BadRequest("不明な操作です。")
     except Demand.DoesNotExist as e:
         raise Http404("督促状が見つかりません。") from e
     except LedgerError as e:

@@ -1,6 +1,6 @@
-"""Our own 403 and 404 pages, in Japanese, inside the site's frame (never Django's).
+"""Our own 400, 403 and 404 pages, in Japanese, inside the site's frame (never Django's).
 
-A `policy.Refused` raised anywhere in a view (the action functions raise it) is a
+Any refusal raised in a view (a `policy.Refused` from an action function, the admin's own) is a
 PermissionDenied, so Django hands it to `forbidden` with its Japanese reason; the
 refused attempt is written to the audit log (access.refused) — outside the view's
 transaction, which has already been rolled back, so the refusal itself writes nothing else.
@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from saiken import audit
-from saiken.staff.policy import Refused
 
 DEFAULT_403 = "この操作を行う権限がありません。"
 DEFAULT_404 = "お探しのページは見つかりませんでした。"
+DEFAULT_400 = "要求の内容が正しくありません。"
 
 
 def _message(exception, default: str) -> str:
@@ -29,7 +29,7 @@ def _message(exception, default: str) -> str:
 
 def forbidden(request, exception=None):
     message = _message(exception, DEFAULT_403)
-    if isinstance(exception, Refused) and not exception.audited:  # else the action has recorded it
+    if not getattr(exception, "audited", False):  # else the action has recorded it (policy.refuse_recorded)
         audit.record(
             user=request.user, action="access.refused", summary=message,
             detail={"method": request.method, "path": request.path[:500]},
@@ -39,6 +39,10 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "web/404.html", {"message": _message(exception, DEFAULT_404)}, status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "web/400.html", {"message": _message(exception, DEFAULT_400)}, status=400)
 
 
 def csrf_failure(request, reason=""):
