@@ -117,8 +117,10 @@ def transferred(debtor_id: int) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# The register: which people a user may find and open (個人情報保護法61条: a city holds
-# and uses personal information only as far as its work needs).
+# The register: which people a user may find and open. 個人情報の保護に関する法律61条1項
+# (a city holds personal information only as its duties require) and 66条1項 (the head of
+# the body takes the measures that keep it from leaking, 安全管理措置): a clerk sees the
+# people her department's work concerns, not the whole city.
 # ---------------------------------------------------------------------------
 
 
