@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "saiken.web.session.IdleTimeoutMiddleware",
+    "saiken.audit.middleware.PageViewAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -160,3 +161,31 @@ SAIKEN_BANK_BRANCH = os.environ.get("SAIKEN_BANK_BRANCH", "001")
 SAIKEN_BANK_ACCOUNT_TYPE = os.environ.get("SAIKEN_BANK_ACCOUNT_TYPE", "1")
 SAIKEN_BANK_ACCOUNT_NUMBER = os.environ.get("SAIKEN_BANK_ACCOUNT_NUMBER", "1234567")
 SAIKEN_BANK_LINE_ENDING = os.environ.get("SAIKEN_BANK_LINE_ENDING", "crlf")  # or "none", as the bank's contract says
+# Uploaded files (収納データ・調定データ, screens and commands alike): refused before they are
+# parsed when larger than these (saiken.payments.uploads). A large city's store file is some
+# 200,000 records / 25 MB; a year's assessments of a big tax can be several hundred thousand rows.
+SAIKEN_UPLOAD_MAX_BYTES = int(os.environ.get("SAIKEN_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+SAIKEN_UPLOAD_MAX_ROWS = int(os.environ.get("SAIKEN_UPLOAD_MAX_ROWS", "1000000"))
+# A file larger than that is stopped while it arrives (saiken.web.uploads), before it reaches the disk.
+FILE_UPLOAD_HANDLERS = [
+    "saiken.web.uploads.SizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# .xlsx: its parts together, uncompressed (200,000 rows × 7 columns is some 65 MB), and how many
+# times a part may expand (real sheets: 10–15 times; a "zip bomb" hundreds).
+SAIKEN_UPLOAD_MAX_UNZIPPED = int(os.environ.get("SAIKEN_UPLOAD_MAX_UNZIPPED", str(1024 * 1024 * 1024)))
+SAIKEN_UPLOAD_MAX_RATIO = int(os.environ.get("SAIKEN_UPLOAD_MAX_RATIO", "100"))
+# How long an uploaded file is kept (days): one taken by an import from the day it was taken
+# (a fiscal year and its closing, for audit), any other (refused, never confirmed) from its upload.
+SAIKEN_UPLOAD_RETENTION_DAYS = int(os.environ.get("SAIKEN_UPLOAD_RETENTION_DAYS", "400"))
+SAIKEN_UPLOAD_REFUSED_RETENTION_DAYS = int(os.environ.get("SAIKEN_UPLOAD_REFUSED_RETENTION_DAYS", "30"))
+# 行政サービス利用制限の照会 (saiken.staff.service_check): city settings. How old a consent
+# may be (days from the 同意日; no statute fixes it), how many calls one client system or
+# one clerk may make a minute, the answer for an identity that matches no record
+# ("clear", as one without debts, or "refer"), and the days a due date may pass before
+# a debt counts.
+SAIKEN_SERVICE_CONSENT_VALID_DAYS = int(os.environ.get("SAIKEN_SERVICE_CONSENT_VALID_DAYS", "90"))
+SAIKEN_SERVICE_CHECK_PER_MINUTE = int(os.environ.get("SAIKEN_SERVICE_CHECK_PER_MINUTE", "60"))
+SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER = os.environ.get("SAIKEN_SERVICE_CHECK_UNMATCHED_ANSWER", "clear")
+SAIKEN_SERVICE_CHECK_GRACE_DAYS = int(os.environ.get("SAIKEN_SERVICE_CHECK_GRACE_DAYS", "0"))

@@ -48,6 +48,13 @@ def users(django_user_model):
         ("member", Act.DEMAND_DOCUMENT, "city_tax", False),
         ("member", Act.DEMAND_DOCUMENT, None, False),
         ("auditor", Act.PAYMENT_IMPORT, None, False),
+        ("nursery_clerk", Act.ASSESSMENT_IMPORT, "nursery_fee", True),
+        ("nursery_clerk", Act.ASSESSMENT_IMPORT, "city_tax", False),  # 調定 is the owning department's
+        ("nursery_manager", Act.ASSESSMENT_IMPORT, "nursery_fee", True),
+        ("collector", Act.ASSESSMENT_IMPORT, None, False),
+        ("member", Act.ASSESSMENT_IMPORT, None, False),
+        ("auditor", Act.ASSESSMENT_IMPORT, None, False),
+        ("admin", Act.ASSESSMENT_IMPORT, "city_tax", True),
         ("stranger", Act.DEMAND_ISSUE, None, False),
         ("nursery_clerk", Act.RELIEF_DECIDE, "nursery_fee", False),  # a clerk proposes, a manager decides
         ("nursery_manager", Act.RELIEF_DECIDE, "nursery_fee", True),

@@ -1,4 +1,7 @@
-"""CSV (UTF-8 with BOM, or Shift_JIS/cp932) and Excel renderings of a report table."""
+"""CSV (UTF-8 with BOM, or Shift_JIS/cp932) and Excel renderings of a report table.
+
+Every cell goes through saiken.documents.cells: a text a spreadsheet would run as a
+formula is written as text."""
 
 from __future__ import annotations
 
@@ -10,18 +13,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-
-def _text(v) -> str:
-    return "" if v is None else str(v)
+from saiken.documents.cells import append_row, csv_text
 
 
 def to_csv(header: list[str], rows: list[list], encoding: str = "utf-8") -> bytes:
     """UTF-8 gets a BOM so Excel opens it correctly; cp932 is what older city systems read."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(header)
+    w.writerow([csv_text(v) for v in header])
     for r in rows:
-        w.writerow([_text(v) for v in r])
+        w.writerow([csv_text(v) for v in r])
     text = buf.getvalue()
     if encoding == "utf-8":
         return ("\ufeff" + text).encode("utf-8")
@@ -32,14 +33,14 @@ def to_xlsx(title: str, header: list[str], rows: list[list], sheet: str = "ÂèéÁ¥
     wb = Workbook()
     ws = wb.active
     ws.title = sheet
-    ws.append([title])
+    append_row(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in r])
+        append_row(ws, [float(v) if isinstance(v, Decimal) else v for v in r])
     for col in range(1, len(header) + 1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = 28 if col == 2 else 14

@@ -1,11 +1,18 @@
 """監査ログ. Record with `saiken.audit.record(...)` inside the action's transaction."""
 
+from contextvars import ContextVar
+
+# How many rows the current request has written (saiken.audit.middleware: a page that
+# recorded nothing of its own gets one "page.view" row).
+recorded: ContextVar[int] = ContextVar("saiken_audit_recorded", default=0)
+
 
 def record(*, user, action: str, target=None, debtor_id: int | None = None, summary: str = "", detail: dict | None = None):
     """Insert one audit row. `target` is any model instance (its type and id are kept)."""
     from saiken.audit.models import AuditEvent
 
     user = user if getattr(user, "is_authenticated", False) else None
+    recorded.set(recorded.get() + 1)
     return AuditEvent.objects.create(
         user=user,
         action=action,

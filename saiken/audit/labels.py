@@ -21,6 +21,7 @@ ACTIONS: dict[str, str] = {
     "auth.logout": "ログアウト",
     # 債務者・名寄せ
     "debtor.view": "債務者ページの閲覧",
+    "page.view": "画面の閲覧",
     "debtor.search": "債務者の検索",
     "debtors.register": "債務者の登録（調定データ取込）",
     "matching.view": "名寄せされた記録の閲覧",
@@ -92,6 +93,7 @@ ACTIONS: dict[str, str] = {
     "payments.export_refunds": "総合振込データの作成",
     "payments.download_refunds": "総合振込データの取得",
     "payments.export_debits": "口座振替依頼データの作成",
+    "uploads.purge": "保存期間を過ぎた取込ファイルの削除",
     # 目標・計画
     "goals.set_target": "目標の設定・変更",
     "goals.delete_target": "目標の削除",
@@ -104,7 +106,12 @@ ACTIONS: dict[str, str] = {
     "goals.add_solved_case": "解決事例の登録",
     "goals.add_training": "研修記録の登録",
     # 他システムからの照会
-    "service_check": "行政サービス利用制限の確認",
+    "service_check": "行政サービス利用制限の確認（旧形式）",
+    "service_check.call": "行政サービス利用制限の照会",
+    "service_check.refused": "行政サービス利用制限の照会の拒否",
+    "service_check.throttled": "行政サービス利用制限の照会の拒否（回数の上限）",
+    "service_client.add": "照会元システムの登録",
+    "service_client.revoke": "照会元システムの失効",
 }
 
 

@@ -24,6 +24,7 @@ from saiken.core.conveni import SLIP_DEMAND, barcode_content, slip_free_field
 from saiken.demands.models import Demand, DemandLine, DemandRun, DocumentStatus
 from saiken.documents import store
 from saiken.documents.demand_notice import DemandNotice, NoticeLine, render_demand_notices
+from saiken.documents.store import private_dir, private_file
 from saiken.staff import policy
 from saiken.staff.policy import Act
 
@@ -104,10 +105,8 @@ def render_to_file(
     the run (a DemandRun or another model with the same document fields) ends DONE with
     its document, or FAILED with the error."""
     runs = type(run).objects.filter(pk=run.pk)
-    out_dir = Path(settings.SAIKEN_DOCUMENT_DIR)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{stem}.pdf"
-    partial = path.with_suffix(".pdf.part")
+    path = private_dir() / f"{stem}.pdf"
+    partial = private_file(path.with_suffix(".pdf.part"))  # names and amounts: the service user's only
 
     def tick(done: int) -> None:
         runs.update(pages_done=done)

@@ -11,6 +11,7 @@ to /etc/passwd, gets a refusal, never the file.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -60,4 +61,39 @@ def resolve(name: str, *, folder: str = "", prefix: str = "") -> Path:
     path = (base / name).resolve()
     if not path.is_relative_to(base) or path.parent != base.joinpath(*parts[:-1]) or not path.is_file():
         raise NotStored("ファイルがありません。")
+    return path
+
+
+# ---- Writing: generated files and kept uploads are the service user's only -----------------
+# They hold names, addresses, amounts and account numbers: mode 0600 for files and 0700 for
+# the folders the system makes, whatever the process's umask.
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(folder: str = "") -> Path:
+    """A folder of the document directory ("" for the directory itself), made if missing (0700)."""
+    path = Path(settings.SAIKEN_DOCUMENT_DIR).joinpath(*[p for p in folder.split("/") if p])
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    return path
+
+
+def private_file(path: Path | str) -> Path:
+    """Create (or empty) `path` readable and writable by the service user only, for a writer
+    that opens it by name (a PDF renderer): an emptied file keeps its mode 0600."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    os.close(fd)
+    os.chmod(path, FILE_MODE)  # a file that existed keeps its old mode otherwise
+    return path
+
+
+def write_private(path: Path | str, data: bytes) -> Path:
+    """Write `data` to `path`, readable and writable by the service user only."""
+    path = Path(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(path, FILE_MODE)  # a file that existed keeps its old mode otherwise
     return path

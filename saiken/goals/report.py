@@ -37,6 +37,7 @@ from saiken.core.era import fiscal_year_label, wareki
 from saiken.core.fiscal import accounts_close
 from saiken.core.money import percent, point_change
 from saiken.demands.compliance import shares
+from saiken.documents.cells import append_row
 from saiken.documents.fonts import register_japanese_font
 from saiken.goals import plan_report, svg
 from saiken.goals.forecasts import YearForecast, forecasts
@@ -642,14 +643,14 @@ def forecast_table(f: YearForecast) -> list[list[str]]:
 
 def _sheet(wb: Workbook, title: str, heading: str, header: list[str], rows: list[list], widths: dict[int, int] | None = None) -> None:
     ws = wb.create_sheet(title)
-    ws.append([heading])
+    append_row(ws, [heading])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(header)
+    append_row(ws, header)
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r in rows:
-        ws.append(r)
+        append_row(ws, r)  # a formula-like text (a name, a note) is written as text
     for col in range(1, len(header) + 1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = (widths or {}).get(col, 14)

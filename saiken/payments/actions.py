@@ -16,7 +16,6 @@ Every file written or downloaded leaves an audit row.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saiken import audit
-from saiken.documents.store import NotStored, stored_name
+from saiken.documents.store import NotStored, private_dir, stored_name, write_private
 from saiken.documents.store import resolve as resolve_stored
 from saiken.ledger import actions as ledger
 from saiken.ledger.actions import OPEN
@@ -210,8 +209,8 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH), account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE,
         account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items, line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
-    if out is not None:  # the command's --out: the operator's own file, named as given
-        out.write_bytes(data)
+    if out is not None:  # the command's --out: the operator's own file, named as given (service user only)
+        write_private(out, data)
         path, name = out, str(out)
     else:
         path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
@@ -228,14 +227,7 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
 def _write(name: str, data: bytes) -> Path:
     """A bank file (account numbers, names, amounts) in the document directory, readable
     and writable by the service user only."""
-    folder = Path(settings.SAIKEN_DOCUMENT_DIR) / "bank"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    path.chmod(0o600)  # an older file of the same name keeps its mode otherwise
-    return path
+    return write_private(private_dir("bank") / name, data)
 
 
 def _user(user):

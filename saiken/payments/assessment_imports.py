@@ -21,6 +21,14 @@ The file is read through a stored layout (an ImportMapping whose layout JSON has
 
 `preview_assessments` runs steps 2–4 and writes nothing; `import_assessments` runs all.
 The view, the command and the tests call only these two.
+
+Who may (saiken.staff.policy): `Act.ASSESSMENT_IMPORT`, asked by both before anything is
+read or written. 調定 belongs to the department that owns the receivable (the city's 事務分掌,
+地方自治法158条 (verify); 地方税法22条 keeps tax figures with tax staff): a row of a receivable
+the user may not assess is an error on its line, and the file is refused whole. An
+administrator assesses every receivable. The size and row limits of the settings
+(saiken.payments.uploads) are checked before the file is parsed; of a file's errors the
+first KEPT_ERRORS are kept and the rest counted.
 """
 
 from __future__ import annotations
@@ -40,7 +48,7 @@ from django.utils import timezone
 from saiken import audit
 from saiken.catalog.models import LegalClass, ReceivableType
 from saiken.core.calendar import statutory_due
-from saiken.core.formats import FieldError, FormatError
+from saiken.core.formats import KEPT_ERRORS, FieldError, FormatError
 from saiken.core.prescription import CIVIL_CODE_REFORM
 from saiken.core.formats.assessments import KIND, AssessmentLayout, AssessmentRow, LayoutError, read_assessment_rows
 from saiken.core.names import normalize_kana, normalize_name
@@ -50,7 +58,11 @@ from saiken.ledger.actions import check_instalment_dates
 from saiken.ledger.bulk import AssessmentRequest, assess_bulk
 from saiken.ledger.errors import BatchRejected, LedgerError
 from saiken.ledger.models import Instalment
+from saiken.payments import uploads
 from saiken.payments.models import AssessmentImport, ImportMapping
+from saiken.staff import access, policy
+from saiken.staff.models import Role
+from saiken.staff.policy import Act
 
 CHUNK = 5000
 MAPPING_FIELD = "取込レイアウト"
@@ -62,10 +74,11 @@ _SYSTEMS = {**{v: v for v in SourceSystem.values}, **{label: v for v, label in S
 class AssessmentImportRefused(Exception):
     """The file was not taken. `batch` is the refused import kept in the history (if any)."""
 
-    def __init__(self, message: str, errors: Sequence[FieldError] = (), batch: AssessmentImport | None = None):
+    def __init__(self, message: str, errors: Sequence[FieldError] = (), batch: AssessmentImport | None = None, total: int | None = None):
         super().__init__(message)
         self.message = message
-        self.errors = list(errors)
+        self.errors = list(errors)[:KEPT_ERRORS]
+        self.total = len(list(errors)) if total is None else total  # all of them; `errors` keeps the first
         self.batch = batch
 
 
@@ -99,7 +112,12 @@ class AssessmentPreview:
     sha256: str
     layout: AssessmentLayout
     rows: tuple[PreviewRow, ...]
-    errors: tuple[FieldError, ...]  # every problem of every row, by line
+    errors: tuple[FieldError, ...]  # the problems of the rows, by line: the first KEPT_ERRORS
+    error_count: int = 0  # all of them
+
+    @property
+    def errors_more(self) -> int:
+        return max(self.error_count - len(self.errors), 0)
 
     @property
     def ok(self) -> bool:
@@ -154,27 +172,36 @@ def layout_of(mapping: ImportMapping) -> AssessmentLayout:
     return layout
 
 
-def preview_assessments(
-    data: bytes, *, mapping: ImportMapping, filename: str, receivables: Collection[int] | None = None,
-) -> AssessmentPreview:
-    """What an import would do, without writing anything. FormatError when the file cannot be read
-    at all; problems of single rows (unknown codes, debtors, existing instalments) are in `errors`.
+def _scope(user) -> frozenset[int] | None:
+    """The receivables the user may assess (None: every one); refuses a user who may not import."""
+    policy.require(user, Act.ASSESSMENT_IMPORT)
+    if access.role(user) == Role.ADMIN:
+        return None
+    return policy.receivable_ids(user, Act.ASSESSMENT_IMPORT)
 
-    `receivables`: the ids of the receivables the user may assess (a department's own, from
-    saiken.staff.access); None for all (the batch command).
-    """
+
+def preview_assessments(data: bytes, *, mapping: ImportMapping, filename: str, user) -> AssessmentPreview:
+    """What an import by `user` would do, without writing anything. FormatError when the file
+    cannot be read at all; problems of single rows (unknown codes, debtors, existing
+    instalments, receivables of another department) are in `errors`."""
+    allowed = _scope(user)
     layout = layout_of(mapping)
-    rows, bad = read_assessment_rows(data, layout, filename)
-    preview_rows, errors = _resolve(rows, layout, receivables)
-    return AssessmentPreview(filename, hashlib.sha256(data).hexdigest(), layout, tuple(preview_rows), tuple(_by_line(bad + errors)))
+    rows, bad = read_assessment_rows(data, layout, filename, uploads.limits())
+    preview_rows, errors = _resolve(rows, layout, allowed)
+    kept, total = _kept(bad, errors)
+    return AssessmentPreview(filename, hashlib.sha256(data).hexdigest(), layout, tuple(preview_rows), tuple(kept), total)
 
 
-def import_assessments(
-    data: bytes, *, mapping: ImportMapping, filename: str, user=None, receivables: Collection[int] | None = None,
-) -> AssessmentImportResult:
-    """調定 for every row of the file, or for none: AssessmentImportRefused lists every problem.
+def _kept(bad, errors: list[FieldError]) -> tuple[list[FieldError], int]:
+    """The reader's errors and the database's, by line: the first KEPT_ERRORS, and how many in all."""
+    return _by_line([*bad, *errors])[:KEPT_ERRORS], len(bad) + len(errors)
 
-    `receivables` as for preview_assessments."""
+
+def import_assessments(data: bytes, *, mapping: ImportMapping, filename: str, user) -> AssessmentImportResult:
+    """調定 for every row of the file, or for none: AssessmentImportRefused lists the problems
+    (the first KEPT_ERRORS, and counts them all). Refused (policy.Refused) before anything
+    is written, the history included, when the user may not import assessments."""
+    receivables = _scope(user)
     sha = hashlib.sha256(data).hexdigest()
     earlier = AssessmentImport.objects.filter(sha256=sha, status=AssessmentImport.Status.POSTED).first()
     if earlier is not None:
@@ -185,15 +212,15 @@ def import_assessments(
     common = dict(mapping=mapping, filename=filename[:255], sha256=sha, size=len(data), imported_by=user)
     try:
         layout = layout_of(mapping)
-        rows, bad = read_assessment_rows(data, layout, filename)
+        rows, bad = read_assessment_rows(data, layout, filename, uploads.limits())
     except FormatError as e:
-        raise _refuse(common, e.errors, "ファイルに誤りがあるため取り込みませんでした") from e
+        raise _refuse(common, e.errors, "ファイルに誤りがあるため取り込みませんでした", e.total) from e
     try:
         with transaction.atomic():
             # Resolved inside the transaction, so that what was checked is what is written.
             resolved, errors = _resolve(rows, layout, receivables)
             if bad or errors:
-                raise _Rejected(bad + errors)
+                raise _Rejected(*_kept(bad, errors))
             batch = AssessmentImport.objects.create(status=AssessmentImport.Status.POSTED, **common)
             created = _register_new_debtors(resolved, layout, batch, user)
             debtor_of = {c_key: c.debtor_id for c_key, c in created.items()}
@@ -220,7 +247,7 @@ def import_assessments(
                 detail={"mapping": mapping.name, "created_debtors": [c.debtor_id for c in created.values()]},
             )
     except _Rejected as e:
-        raise _refuse(common, e.errors, "調定できない行があるため取り込みませんでした") from None
+        raise _refuse(common, e.errors, "調定できない行があるため取り込みませんでした", e.total) from None
     except IntegrityError as e:
         # Another process took the same file, instalment or identifier a moment ago: its transaction won.
         raise AssessmentImportRefused("同じファイルまたは同じ調定が同時に取り込まれました。取込履歴を確認してください。二重には調定していません。") from e
@@ -228,19 +255,22 @@ def import_assessments(
 
 
 class _Rejected(Exception):
-    def __init__(self, errors: list[FieldError]):
-        self.errors = _by_line(errors)
+    def __init__(self, errors: list[FieldError], total: int | None = None):
+        self.errors = _by_line(errors)[:KEPT_ERRORS]
+        self.total = len(errors) if total is None else total
 
 
 def _by_line(errors: list[FieldError]) -> list[FieldError]:
     return sorted(errors, key=lambda e: e.line)  # stable: a line's problems keep the columns' order
 
 
-def _refuse(common: dict, errors: Sequence[FieldError], message: str) -> AssessmentImportRefused:
+def _refuse(common: dict, errors: Sequence[FieldError], message: str, total: int | None = None) -> AssessmentImportRefused:
+    kept = list(errors)[:KEPT_ERRORS]
+    total = len(errors) if total is None else total
     batch = AssessmentImport.objects.create(
-        status=AssessmentImport.Status.REJECTED, errors=[_error(x) for x in errors], **common
+        status=AssessmentImport.Status.REJECTED, errors=[_error(x) for x in kept], error_count=total, **common
     )
-    return AssessmentImportRefused(f"{message}（{len(errors)}件）。", errors, batch)
+    return AssessmentImportRefused(f"{message}（{total:,}件）。", kept, batch, total)
 
 
 def _user(user):

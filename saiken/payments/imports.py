@@ -40,12 +40,14 @@ from django.utils import timezone
 from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
-from saiken.core.formats import CANCEL, FAILED_DEBIT, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats.limits import check_lines, check_size
 from saiken.ledger.booking import insert_rows
 from saiken.ledger.bulk import PaymentRequest, gc_paused, post_payments, select_in
 from saiken.ledger.errors import BatchRejected
 from saiken.ledger.models import Instalment
 from saiken.payments.matching import Match, match_records
+from saiken.payments import uploads
 from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
 from saiken.staff import access, policy
 from saiken.staff.models import Role
@@ -62,10 +64,11 @@ _PAYMENT = _FIELDS.index("payment_id")
 class ImportRefused(Exception):
     """The file was not taken. `batch` is the refused import kept in the history (if any)."""
 
-    def __init__(self, message: str, errors: list[FieldError] | None = None, batch: PaymentImport | None = None):
+    def __init__(self, message: str, errors: list[FieldError] | None = None, batch: PaymentImport | None = None, total: int | None = None):
         super().__init__(message)
         self.message = message
-        self.errors = errors or []
+        self.errors = errors or []  # the first KEPT_ERRORS
+        self.total = len(self.errors) if total is None else total  # all of them
         self.batch = batch
 
 
@@ -77,14 +80,20 @@ class Preview:
 
 
 def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None) -> ParsedFile:
-    """Read a file with its format's codec; FormatError lists every bad record."""
+    """Read a file with its format's codec; FormatError lists every bad record (the first
+    KEPT_ERRORS of them, and counts the rest). The size and row limits of the settings
+    (saiken.payments.uploads) are checked before the file is parsed."""
+    limits = uploads.limits()
+    check_size(len(data), limits)
     if format == Format.ZENGIN_DEBIT_RESULT:
-        from saiken.core.formats.zengin import read_debit_result
+        from saiken.core.formats.zengin import RECORD_LENGTH, read_debit_result
 
+        check_lines(data, limits, record_length=RECORD_LENGTH)
         return read_debit_result(data, debit_date=debit_date or infer_debit_date(data))
     if format == Format.CONVENI:
         from saiken.core.formats.conveni_csv import read_conveni
 
+        check_lines(data, limits)
         return read_conveni(data)
     if format in (Format.ELQR, Format.CSV):
         from saiken.core.formats.layout import ELQR_DEFAULT, Layout
@@ -95,14 +104,14 @@ def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | N
             layout = ELQR_DEFAULT
         else:
             raise FormatError([FieldError(0, "取込レイアウト", "CSV・Excelの取込には取込レイアウト（--mapping）の指定が必要です")])
-        return read_table(data, layout, filename)
+        return read_table(data, layout, filename, limits)
     raise FormatError([FieldError(0, "形式", f"形式 {format!r} は取り込めません（{', '.join(Format.values)}）")])
 
 
-def read_table(data, layout, filename):
+def read_table(data, layout, filename, limits):
     from saiken.core.formats.layout import read_table as read
 
-    return read(data, layout, filename)
+    return read(data, layout, filename, limits)
 
 
 def infer_debit_date(data: bytes, today: date | None = None) -> date:
@@ -189,8 +198,8 @@ def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filenam
         parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
         _check_totals(parsed)
     except FormatError as e:
-        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], **common)
-        raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{len(e.errors)}件）。", e.errors, batch) from e
+        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], error_count=e.total, **common)
+        raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{e.total:,}件）。", e.errors, batch, e.total) from e
     try:
         with transaction.atomic():
             batch = PaymentImport.objects.create(status=PaymentImport.Status.POSTED, **common)
@@ -202,8 +211,9 @@ def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filenam
         raise ImportRefused("同じファイルまたはレコードが同時に取り込まれました。取込履歴を確認してください。二重には計上していません。") from e
     except BatchRejected as e:
         errors = [FieldError(x.line, x.field, x.reason) for x in e.errors]
-        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in errors], **common)
-        raise ImportRefused("計上できないレコードがあるため取り込みませんでした。", errors, batch) from e
+        kept = errors[:KEPT_ERRORS]
+        batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in kept], error_count=len(errors), **common)
+        raise ImportRefused("計上できないレコードがあるため取り込みませんでした。", kept, batch, len(errors)) from e
     return batch
 
 

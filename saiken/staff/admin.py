@@ -12,7 +12,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from saiken.audit.admin import AuditedAdmin
+from saiken.audit.admin import AuditedAdmin, ReadOnlyAdmin
 from saiken.audit.changes import record_password_change
 from saiken.staff.models import StaffProfile, TaxDisclosure
 
@@ -65,3 +65,32 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 @admin.register(Group)
 class GroupAdmin(AuditedAdmin, DjangoGroupAdmin):
     pass
+
+
+# 行政サービス利用制限の照会: the services are configuration; client systems are registered
+# and revoked with `saiken service-client` (tokens never pass through the admin); calls
+# and consents are records, read-only here.
+from saiken.staff.models import Service, ServiceCheck, ServiceClient, ServiceConsent  # noqa: E402
+
+
+@admin.register(Service)
+class ServiceAdmin(AuditedAdmin):
+    list_display = ["code", "name", "department", "active"]
+    list_filter = ["department", "active"]
+
+
+@admin.register(ServiceClient)
+class ServiceClientAdmin(ReadOnlyAdmin):
+    list_display = ["name", "department", "active", "created_at", "revoked_at"]
+    exclude = ["token_hash"]
+
+
+@admin.register(ServiceCheck)
+class ServiceCheckAdmin(ReadOnlyAdmin):
+    list_display = ["asked_at", "service_name", "client", "asked_by", "result"]
+    list_filter = ["result", "service"]
+
+
+@admin.register(ServiceConsent)
+class ServiceConsentAdmin(ReadOnlyAdmin):
+    list_display = ["document_number", "service", "consented_on"]

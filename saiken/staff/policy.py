@@ -35,9 +35,11 @@ class Act(StrEnum):
     RELIEF_DECIDE = "relief.decide"  # 緩和措置の決裁・却下・取消・終了
     WRITE_OFF = "writeoff.run"  # 不納欠損
     PAYMENT_IMPORT = "payment.import"  # 収納データの取込・確定
+    ASSESSMENT_IMPORT = "assessment.import"  # 調定データの取込・確定
     PAYMENT_RECONCILE = "payment.reconcile"  # 未消込の収納の消込
     REFUND = "refund"  # 還付・充当・還付ファイル・組戻し
     CASE_WORK = "case.work"  # 滞納整理（交渉記録・分納誓約・差押え等）
+    SERVICE_CHECK = "service.check"  # 行政サービス利用制限の照会（所管する行政サービスの申請者について）
 
 
 ACT_LABELS: dict[Act, str] = {
@@ -49,9 +51,11 @@ ACT_LABELS: dict[Act, str] = {
     Act.RELIEF_DECIDE: "緩和措置の決裁",
     Act.WRITE_OFF: "不納欠損",
     Act.PAYMENT_IMPORT: "収納データの取込",
+    Act.ASSESSMENT_IMPORT: "調定データの取込",
     Act.PAYMENT_RECONCILE: "収納の消込",
     Act.REFUND: "過誤納金の還付・充当",
     Act.CASE_WORK: "滞納整理",
+    Act.SERVICE_CHECK: "行政サービス利用制限の照会",
 }
 
 _STAFF = frozenset({Role.CLERK, Role.MANAGER, Role.COLLECTOR, Role.ADMIN})
@@ -67,9 +71,14 @@ ROLES: dict[Act, frozenset[str]] = {
     Act.RELIEF_DECIDE: _DECIDERS,
     Act.WRITE_OFF: _DECIDERS,
     Act.PAYMENT_IMPORT: _STAFF - {Role.COLLECTOR},
+    # 調定 is the owning department's (a clerk's file assesses her department's receivables only).
+    Act.ASSESSMENT_IMPORT: _STAFF - {Role.COLLECTOR},
     Act.PAYMENT_RECONCILE: _STAFF - {Role.COLLECTOR},
     Act.REFUND: _STAFF - {Role.COLLECTOR},
     Act.CASE_WORK: _STAFF,
+    # Staff of a department that grants a service ask about its applicants (which
+    # services: saiken.staff.service_check); never the committee, auditors or the central team.
+    Act.SERVICE_CHECK: _STAFF - {Role.COLLECTOR},
 }
 
 

@@ -36,6 +36,8 @@ from saiken.payments.models import AssessmentImport, ImportMapping
 from saiken.staff.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
+from tests.conftest import operator, staff
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "assessments"
 GENERAL_HEADER = "債権コード,宛名番号,年度,期別,納期限,調定額,調定日,科目,通知書番号,氏名,フリガナ,生年月日,郵便番号,住所\n"
 
@@ -64,7 +66,7 @@ def general(db):
 
 
 def run(filename: str, layout: str = "general", user=None):
-    return import_assessments((DATA / filename).read_bytes(), mapping=mapping(layout), filename=Path(filename).name, user=user)
+    return import_assessments((DATA / filename).read_bytes(), mapping=mapping(layout), filename=Path(filename).name, user=user or operator())
 
 
 def written() -> tuple[int, int, int, int]:
@@ -104,7 +106,7 @@ def test_the_general_file_assesses_every_instalment_and_registers_the_new_debtor
 
 
 def test_the_import_is_audited_with_the_debtors_it_registered(known, django_user_model):
-    clerk = django_user_model.objects.create_user("clerk")
+    clerk = staff(django_user_model.objects.create_user("clerk"), "admin")
     result = run("general.utf8.csv", user=clerk)
     event = AuditEvent.objects.get(action="payments.import_assessments")
     assert (event.user, event.target_id, event.detail["created_debtors"]) == (clerk, result.batch.pk, [result.created_debtors[0].debtor_id])
@@ -141,10 +143,10 @@ def test_debtors_named_by_our_own_number(taro, hanako, city_tax):
            "defaults": {"receivable": "city_tax", "assessed_on": "2026-06-01"}}
     m = ImportMapping.objects.create(name="by-id", label="債務者番号で", layout=lay)
     data = f"{taro.pk},2026,1,2026-06-30,1000\n{hanako.pk},2026,1,2026-06-30,2000\n".encode()
-    result = import_assessments(data, mapping=m, filename="ids.csv")
+    result = import_assessments(data, mapping=m, filename="ids.csv", user=operator())
     assert (result.records, result.amount, result.created_debtors) == (2, 3_000, ())
     with pytest.raises(AssessmentImportRefused) as refused:
-        import_assessments(f"{taro.pk},2026,2,2026-07-31,1000\n99999999,2026,2,2026-07-31,1000\n".encode(), mapping=m, filename="ids2.csv")
+        import_assessments(f"{taro.pk},2026,2,2026-07-31,1000\n99999999,2026,2,2026-07-31,1000\n".encode(), mapping=m, filename="ids2.csv", user=operator())
     assert refused.value.errors == [FieldError(2, "1列目（債務者番号）", "債務者番号 99999999 は登録されていません")]
 
 
@@ -195,7 +197,7 @@ def test_a_ledger_refusal_rolls_back_the_new_debtors_too(known, monkeypatch):
     data = (DATA / "general.utf8.csv").read_bytes().replace(b"20261229", b"20270430")
     before = written()
     with pytest.raises(AssessmentImportRefused) as refused:
-        import_assessments(data, mapping=mapping("general"), filename="general.csv")
+        import_assessments(data, mapping=mapping("general"), filename="general.csv", user=operator())
     assert refused.value.errors == [FieldError(7, "納期限", "納期限 2027-04-30 が2026年度の末日（2027-03-31）より後です。")]
     assert written() == before and not AuditEvent.objects.exists()
 
@@ -206,7 +208,7 @@ def test_a_new_debtor_needs_a_reading_and_one_set_of_facts(known, general):
             + "city_tax,0000901,2026,1,20260630,1000,20260601,,,中村 二郎,ナカムラ ジロウ,19900101,,\n"
             + "city_tax,0000901,2026,2,20260731,1000,20260601,,,中村 次郎,ナカムラ ジロウ,19900101,,\n").encode()
     with pytest.raises(AssessmentImportRefused) as refused:
-        import_assessments(data, mapping=general, filename="new.csv")
+        import_assessments(data, mapping=general, filename="new.csv", user=operator())
     assert refused.value.errors == [
         FieldError(2, "フリガナ", "宛名番号 0000900 の債務者を新しく登録するにはフリガナが必要です"),
         FieldError(4, "氏名", "3行目と同じ宛名番号（0000901）ですが、氏名・フリガナ・生年月日が異なります"),
@@ -231,7 +233,7 @@ def test_two_identifiers_of_one_person_cannot_assess_one_instalment_twice(known,
             + "nhi,city_tax,0000123,2026,1,20260630,1000,20260601,,,,,,,\n"
             + "mynumber,city_tax,0000123,2026,2,20260630,1000,20260601,,,,,,,\n").encode()
     with pytest.raises(AssessmentImportRefused) as refused:
-        import_assessments(data, mapping=m, filename="two.csv")
+        import_assessments(data, mapping=m, filename="two.csv", user=operator())
     assert [(e.line, e.field) for e in refused.value.errors] == [(3, "期別"), (4, "番号の種類")]
     assert "2行目と同じ債務者（山田 太郎）の同じ調定です" in refused.value.errors[0].reason
 
@@ -274,7 +276,7 @@ def test_a_refused_file_may_be_sent_again_once_fixed(known):
 def test_the_preview_shows_every_row_and_writes_nothing(known, general):
     taro, _ = known
     before = written()
-    p = preview_assessments((DATA / "general.utf8.csv").read_bytes(), mapping=general, filename="general.utf8.csv")
+    p = preview_assessments((DATA / "general.utf8.csv").read_bytes(), mapping=general, filename="general.utf8.csv", user=operator())
     assert written() == before and not AssessmentImport.objects.exists() and not AuditEvent.objects.exists()
     assert (p.ok, p.records, p.amount, p.new_debtors) == (True, 6, 138_000, 1)
     third = p.rows[2]
@@ -283,7 +285,7 @@ def test_the_preview_shows_every_row_and_writes_nothing(known, general):
 
 
 def test_the_preview_lists_the_problems_of_each_row(known, general):
-    p = preview_assessments((DATA / "bad" / "several_errors.csv").read_bytes(), mapping=general, filename="x.csv")
+    p = preview_assessments((DATA / "bad" / "several_errors.csv").read_bytes(), mapping=general, filename="x.csv", user=operator())
     assert not p.ok and [(e.line, e.field) for e in p.errors] == [(3, "納期限"), (4, "債権コード"), (5, "調定額")]
     assert [r.row.line for r in p.rows] == [2, 4, 6] and p.rows[1].problems[0].field == "債権コード"
 
@@ -302,7 +304,7 @@ def test_only_assessment_layouts_are_offered(general):
 def test_a_broken_stored_layout_is_refused_and_kept_in_the_history(known):
     m = ImportMapping.objects.create(name="broken", label="壊れた", layout={"kind": "assessments", "name": "broken", "columns": {"amount": 1}, "defaults": {"identifier_system": "mynumber"}})
     with pytest.raises(AssessmentImportRefused) as refused:
-        import_assessments(b"1\n", mapping=m, filename="x.csv")
+        import_assessments(b"1\n", mapping=m, filename="x.csv", user=operator())
     assert all(e.line == 0 and e.field == "取込レイアウト" for e in refused.value.errors)
     assert any("debtor_id" in e.reason for e in refused.value.errors)
     assert AssessmentImport.objects.get().status == "rejected"
@@ -313,7 +315,7 @@ def test_a_broken_stored_layout_is_refused_and_kept_in_the_history(known):
 
 def command(*args) -> dict:
     out = StringIO()
-    call_command("import_assessments", *args, stdout=out, stderr=StringIO())
+    call_command("import_assessments", *args, "--user", operator().username, stdout=out, stderr=StringIO())
     return json.loads(out.getvalue())
 
 
@@ -330,7 +332,7 @@ def test_the_command_imports_and_reports_in_json(known, general):
 def test_the_command_reports_every_error_in_json_and_fails(known, general):
     out = StringIO()
     with pytest.raises(CommandError, match="取り込みませんでした"):
-        call_command("import_assessments", str(DATA / "bad" / "several_errors.csv"), "--mapping", "general", "--json", stdout=out, stderr=StringIO())
+        call_command("import_assessments", str(DATA / "bad" / "several_errors.csv"), "--mapping", "general", "--json", "--user", operator().username, stdout=out, stderr=StringIO())
     result = json.loads(out.getvalue())
     assert (result["status"], result["import"], result["records"]) == ("rejected", AssessmentImport.objects.get().pk, 0)
     assert [(e["line"], e["field"]) for e in result["errors"]] == [(3, "納期限"), (4, "債権コード"), (5, "調定額")]
@@ -349,7 +351,7 @@ def test_the_command_refuses_an_unknown_or_payment_mapping(general):
     ImportMapping.objects.create(name="counter", label="窓口収納", layout={"name": "counter", "channel": "counter"})
     for name in ("nothing", "counter"):
         with pytest.raises(CommandError, match="調定用の取込レイアウト"):
-            call_command("import_assessments", str(DATA / "general.utf8.csv"), "--mapping", name)
+            call_command("import_assessments", str(DATA / "general.utf8.csv"), "--mapping", name, "--user", operator().username)
 
 
 # --- the screens ------------------------------------------------------------------------------
@@ -393,7 +395,8 @@ def test_upload_preview_then_confirm(client, clerk, known, general, files):
     assert 'id="created-debtors"' in html and "スズキ イチロウ" in html and "宛名番号 0000789" in html
     batch = AssessmentImport.objects.get()
     assert (batch.status, batch.imported_by, Instalment.objects.count()) == ("posted", clerk, 6)
-    assert not (files / "uploads" / f"{sha}.bin").exists()
+    kept = files / "uploads" / f"{sha}.bin"  # kept for its retention period, the service user's only
+    assert kept.exists() and kept.stat().st_mode & 0o777 == 0o600
     history = client.get(reverse("assessment_imports")).content.decode()
     assert reverse("assessment_import", args=[batch.pk]) in history
     again = upload(client, "general.utf8.csv", general).content.decode()
@@ -405,7 +408,7 @@ def test_a_bad_file_shows_every_error_and_cannot_be_confirmed(client, clerk, kno
     assert 'id="import-errors"' in html and 'id="confirm-import"' not in html
     for line, text in ((3, "存在しない日付です（20260931）"), (4, "債権コード「citytax」は登録されていません"), (5, "金額が数字ではありません（二万円）")):
         assert f'<td class="num">{line}</td>' in html and text in html
-    assert not (files / "uploads").exists() or not any((files / "uploads").iterdir())
+    assert len(list((files / "uploads").iterdir())) == 1  # a refused file is kept too, for a shorter period
     assert written()[0] == 0 and not AssessmentImport.objects.exists()
 
 
@@ -476,7 +479,7 @@ def test_loans_keep_their_contract_dates_and_prescription_follows_them(known):
 def test_a_contract_date_after_the_due_date_is_refused_with_its_line(known):
     data = (DATA / "loans.utf8.csv").read_text(encoding="utf-8").replace("20230630,12000,20230401,20210401", "20230630,12000,20230401,20230701")
     with pytest.raises(AssessmentImportRefused) as excinfo:
-        import_assessments(data.encode(), mapping=mapping("loans"), filename="loans.csv")
+        import_assessments(data.encode(), mapping=mapping("loans"), filename="loans.csv", user=operator())
     assert [(e.line, e.field) for e in excinfo.value.errors] == [(3, "契約日")]
     assert "納期限（2023-06-30）より後" in excinfo.value.errors[0].reason
     assert written()[0] == 0

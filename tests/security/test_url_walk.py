@@ -31,7 +31,8 @@ def test_every_role_gets_what_the_table_says(client, settings, tmp_path, monkeyp
     monkeypatch.setattr(case_work, "in_background", lambda work, name: None)
     w = world.build()
     names = walk.url_names() + walk.admin_names()
-    seen = walk.walk(client, w, names)
+    unaudited = []
+    seen = walk.walk(client, w, names, unaudited)
     expected, notes = walk.read_table()
     if os.environ.get("SAIKEN_WRITE_ACCESS_TABLE") == "1":
         walk.write_table(seen, names, notes)
@@ -39,3 +40,4 @@ def test_every_role_gets_what_the_table_says(client, settings, tmp_path, monkeyp
     wrong = [f"{name} as {login}: expected {expected.get((name, login))}, got {got}"
              for (name, login), got in seen.items() if expected.get((name, login)) != got]
     assert wrong == [], "\n".join(wrong)
+    assert unaudited == [], "pages that show a person without an audit row:\n" + "\n".join(unaudited)

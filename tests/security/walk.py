@@ -84,25 +84,41 @@ def _answer(response) -> str:
     return str(code)
 
 
-def walk(client, w: world.World, names) -> dict[tuple[str, str], str]:
+def walk(client, w: world.World, names, unaudited: list | None = None) -> dict[tuple[str, str], str]:
     """Each (URL name, login) → its cell. Every request is undone after it (a savepoint),
-    so that what one role's POST did never changes what the next one sees."""
-    seen = {}
-    for name, _, args in names:
-        url = _url(name, args, w)
-        for login, *_ in world.ROLES:
+    so that what one role's POST did never changes what the next one sees. A page that
+    names the debtor (P) and leaves no audit row is added to `unaudited`."""
+    from saiken.audit.models import AuditEvent
+
+    seen: dict[tuple[str, str], str] = {}
+    urls = [(name, _url(name, args, w)) for name, _, args in names]
+    for login, *_ in world.ROLES:
+        # One login per role (a login is a session row and an audit row): each request is
+        # undone by its savepoint, and the login again after a request that ends the session.
+        _log_in(client, w, login)
+        for name, url in urls:
             codes = []
             for method in ("get", "post"):
-                client.logout()
-                if login != "anonymous":
-                    client.force_login(w.users[login])
                 point = transaction.savepoint()
                 try:
+                    last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
                     codes.append(_answer(getattr(client, method)(url)))
+                    shown = "P" in codes[-1] or "T" in codes[-1]
+                    if shown and unaudited is not None and not AuditEvent.objects.filter(id__gt=last).exclude(action="auth.login").exists():
+                        unaudited.append(f"{method.upper()} {name} as {login}")
                 finally:
                     transaction.savepoint_rollback(point)
+                    client.cookies.pop("messages", None)  # a message of this request is not the next page's
+                if name in ("login", "logout"):
+                    _log_in(client, w, login)
             seen[name, login] = codes[0] if codes[0] == codes[1] else "/".join(codes)
     return seen
+
+
+def _log_in(client, w: world.World, login: str) -> None:
+    client.logout()
+    if login != "anonymous":
+        client.force_login(w.users[login])
 
 
 _ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|")

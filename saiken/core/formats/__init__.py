@@ -23,14 +23,72 @@ class FieldError:
         return f"{where} {self.field}: {self.reason}"
 
 
-class FormatError(ValueError):
-    """A file that cannot be taken; `errors` lists every problem found."""
+# How many of a file's errors are kept and shown; the rest are counted ("ほか N 件").
+# A file of junk has an error in every field of every line: the clerk needs the first
+# ones and how many there are, not a page of hundreds of thousands.
+KEPT_ERRORS = 1000
 
-    def __init__(self, errors: list[FieldError]):
-        self.errors = list(errors)
+
+class Errors:
+    """A file's problems as a codec finds them: every one counted, the first `keep` kept.
+
+    Used where a list of FieldError was: `append`, `len` (every problem, kept or not),
+    truth and iteration (the kept ones, in the order found)."""
+
+    def __init__(self, keep: int = KEPT_ERRORS):
+        self.kept: list[FieldError] = []
+        self.total = 0
+        self._keep = keep
+
+    def append(self, error: FieldError) -> None:
+        self.total += 1
+        if len(self.kept) < self._keep:
+            self.kept.append(error)
+
+    def extend(self, errors) -> None:
+        for e in errors:
+            self.append(e)
+        if isinstance(errors, Errors):  # and those it counted without keeping
+            self.total += errors.total - len(errors.kept)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self):
+        return iter(self.kept)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Errors):
+            return (self.kept, self.total) == (other.kept, other.total)
+        if isinstance(other, list):
+            return self.kept == other and self.total == len(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Errors({self.kept!r}, total={self.total})"
+
+
+class FormatError(ValueError):
+    """A file that cannot be taken. `errors` lists the problems found (the first
+    KEPT_ERRORS of them); `total` counts them all, `more` those not listed."""
+
+    def __init__(self, errors: list[FieldError] | Errors, total: int | None = None):
+        kept = list(errors)
+        self.total = max(len(errors) if total is None else total, len(kept))
+        self.errors = kept[:KEPT_ERRORS]
         head = "; ".join(str(e) for e in self.errors[:3])
-        more = f" ほか{len(self.errors) - 3}件" if len(self.errors) > 3 else ""
+        more = f" ほか{self.total - 3}件" if self.total > 3 else ""
         super().__init__(f"{head}{more}")
+
+    @property
+    def more(self) -> int:
+        """The problems found but not listed."""
+        return self.total - len(self.errors)
 
 
 # What a record asks the ledger to do.

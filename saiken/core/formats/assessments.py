@@ -33,21 +33,11 @@ from datetime import date
 from typing import Any
 
 from saiken.core.era import ERAS
-from saiken.core.formats import FieldError, FormatError
+from saiken.core.formats import Errors, FieldError, FormatError
 # The table reading of the payment layouts, shared: these helpers read only a layout's
-# encoding, sheet, columns and has_header, which AssessmentLayout has under the same names.
-from saiken.core.formats.layout import (
-    Cell,
-    _amount,
-    _csv_rows,
-    _date,
-    _date_format_problems,
-    _excel_rows,
-    _is_excel,
-    _positions,
-    _text,
-)
-from saiken.core.formats.layout import LayoutError
+# encoding, sheet, columns, has_header and skip_rows, which AssessmentLayout has under the same names.
+from saiken.core.formats.layout import Cell, LayoutError, _amount, _date, _date_format_problems, _text, read_rows
+from saiken.core.formats.limits import DEFAULT, Limits
 from saiken.core.formats.text import normalize_encoding
 from saiken.core.names import normalize_name
 
@@ -338,7 +328,7 @@ def _cell_value(target: str, cell: Cell, date_format: str) -> Any:
     return _parse(target, _text(cell, fold=False), date_format)
 
 
-def _row(layout: AssessmentLayout, line: int, cells: list[Cell], positions: dict[str, int], errors: list[FieldError], *, excel: bool) -> AssessmentRow | None:
+def _row(layout: AssessmentLayout, line: int, cells: list[Cell], positions: dict[str, int], errors: Errors, *, excel: bool) -> AssessmentRow | None:
     before = len(errors)
     values: dict[str, Any] = {}
     for target, i in positions.items():
@@ -368,7 +358,7 @@ def _row(layout: AssessmentLayout, line: int, cells: list[Cell], positions: dict
     return AssessmentRow(line=line, **values)
 
 
-def read_assessments(data: bytes, layout: AssessmentLayout, filename: str) -> list[AssessmentRow]:
+def read_assessments(data: bytes, layout: AssessmentLayout, filename: str, limits: Limits = DEFAULT) -> list[AssessmentRow]:
     """Every data row of a CSV or .xlsx file as an AssessmentRow, or FormatError listing every bad field.
 
     Excel when the name ends in .xlsx/.xlsm or the bytes are a zip; CSV otherwise, in the
@@ -377,36 +367,28 @@ def read_assessments(data: bytes, layout: AssessmentLayout, filename: str) -> li
     for the same debtor, receivable, subject, year and instalment are refused, the second
     naming the first's line.
     """
-    rows, errors = read_assessment_rows(data, layout, filename)
+    rows, errors = read_assessment_rows(data, layout, filename, limits)
     if errors:
         raise FormatError(errors)
     return rows
 
 
-def read_assessment_rows(data: bytes, layout: AssessmentLayout, filename: str) -> tuple[list[AssessmentRow], list[FieldError]]:
+def read_assessment_rows(
+    data: bytes, layout: AssessmentLayout, filename: str, limits: Limits = DEFAULT,
+) -> tuple[list[AssessmentRow], Errors]:
     """The rows that could be read, and an error for every field that could not.
 
     For an importer that goes on to check the good rows against the database, so that a
     clerk sees every problem of the file at once. FormatError only when the file as a
-    whole cannot be read (encoding, sheet, header, no data).
+    whole cannot be read (size and row limits, encoding, sheet, header, no data). The
+    errors count every problem and keep the first KEPT_ERRORS.
     """
-    if not data:
-        raise FormatError([FieldError(0, "ファイル", "データがありません（空のファイルです）")])
-    excel = _is_excel(data, filename)
-    table, _meta = _excel_rows(data, layout) if excel else _csv_rows(data, layout)  # type: ignore[arg-type]
-    table = [(n, cells) for n, cells in table if n > layout.skip_rows and any(_text(c) for c in cells)]
-    if not table:
-        raise FormatError([FieldError(0, "ファイル", "データがありません")])
-    header = table[0] if layout.has_header else None
-    positions = _positions(layout, header)  # type: ignore[arg-type]
-    data_rows = table[1:] if header else table
-    if not data_rows:
-        raise FormatError([FieldError(0, "ファイル", "見出し行のみでデータがありません")])
-    errors: list[FieldError] = []
+    table = read_rows(data, layout, filename, limits)
+    errors = Errors()
     rows: list[AssessmentRow] = []
     seen: dict[tuple, int] = {}
-    for line, cells in data_rows:
-        row = _row(layout, line, cells, positions, errors, excel=excel)
+    for line, cells in table.rows:
+        row = _row(layout, line, cells, table.positions, errors, excel=table.excel)
         if row is None:
             continue
         key = (row.debtor_key, row.receivable, row.subject, row.fiscal_year, row.instalment_no)

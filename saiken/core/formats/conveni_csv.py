@@ -34,7 +34,7 @@ from datetime import date
 from functools import lru_cache
 
 from saiken.core import conveni
-from saiken.core.formats import CANCEL, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats import CANCEL, PAYMENT, PRELIMINARY, Errors, FieldError, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats.text import check_amount, decode, parse_yyyymmdd, read_csv_rows
 
 CHANNEL = "convenience"
@@ -250,7 +250,7 @@ def read_conveni(data: bytes) -> ParsedFile:
     rows = read_csv_rows(decode(data))
     if not rows:
         raise FormatError([FieldError(0, "ファイル", "データがありません（空のファイルです）")])
-    errors: list[FieldError] = []
+    errors = Errors()  # every problem counted, the first KEPT_ERRORS kept
     positions, has_header = _columns(rows, errors)
     if errors:
         raise FormatError(errors)

@@ -23,8 +23,10 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from itertools import chain
 from pathlib import PurePath
 from typing import Any
 
@@ -32,8 +34,9 @@ import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
 from saiken.core.era import ERAS
-from saiken.core.formats import FieldError, FormatError, ParsedFile, PaymentRecord
-from saiken.core.formats.text import check_amount, decode, normalize_encoding, parse_amount, read_csv_rows
+from saiken.core.formats import Errors, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats.limits import DEFAULT, Limits, check_lines, check_size, check_xlsx, too_many_rows
+from saiken.core.formats.text import check_amount, decode, normalize_encoding, parse_amount, read_csv_lines
 
 WAREKI = "wareki"
 
@@ -297,7 +300,71 @@ def _is_excel(data: bytes, filename: str) -> bool:
     return suffix in _EXCEL_SUFFIXES or data.startswith(_ZIP_MAGIC)
 
 
-def _excel_rows(data: bytes, layout: Layout) -> tuple[list[tuple[int, list[Cell]]], dict[str, str]]:
+# A header is looked for in this many columns; data rows are read only as far as the
+# layout's last column (a cell beyond it is never read).
+HEADER_COLUMNS = 512
+
+
+@dataclass
+class Table:
+    """A file's data rows as a layout reads them: streamed, never held whole.
+
+    `rows` yields (line, cells) for each non-blank data row after the header, cells only
+    as far as the layout's last column; iterating it raises FormatError when the file
+    goes past the row limit."""
+
+    excel: bool
+    meta: dict[str, str]
+    positions: dict[str, int]  # target → 0-based column
+    rows: Iterator[tuple[int, list[Cell]]]
+
+
+def read_rows(data: bytes, layout: Any, filename: str, limits: Limits = DEFAULT) -> Table:
+    """The table of a CSV or .xlsx file for a layout (Layout or AssessmentLayout: its encoding,
+    sheet, columns, has_header and skip_rows), after its size, row and zip limits are checked.
+
+    FormatError when the file as a whole cannot be read: too large, not readable, a
+    sheet or header not found, no data."""
+    if not data:
+        raise FormatError([FieldError(0, "ファイル", "データがありません（空のファイルです）")])
+    check_size(len(data), limits)
+    if _is_excel(data, filename or ""):
+        check_xlsx(data, limits)
+        return _excel_table(data, layout, limits)
+    check_lines(data, limits)
+    rows = _limited(read_csv_lines(decode(data, layout.encoding)), limits)
+    positions, data_rows = _header(_nonblank(rows, layout.skip_rows), layout)
+    return Table(False, {"format": "csv"}, positions, data_rows)
+
+
+def _limited(rows: Iterable[tuple[int, list[Cell]]], limits: Limits) -> Iterator[tuple[int, list[Cell]]]:
+    for n, cells in rows:
+        if n > limits.max_rows:
+            raise too_many_rows(limits)
+        yield n, cells
+
+
+def _nonblank(rows: Iterable[tuple[int, list[Cell]]], skip_rows: int) -> Iterator[tuple[int, list[Cell]]]:
+    for n, cells in rows:
+        if n > skip_rows and any(_text(c) for c in cells):
+            yield n, cells
+
+
+def _header(rows: Iterator[tuple[int, list[Cell]]], layout: Any) -> tuple[dict[str, int], Iterator[tuple[int, list[Cell]]]]:
+    """The columns' positions (from the header row, or the layout's numbers), and the data rows."""
+    first = next(rows, None)
+    if first is None:
+        raise FormatError([FieldError(0, "ファイル", "データがありません")])
+    if not layout.has_header:
+        return _positions(layout, None), chain([first], rows)
+    positions = _positions(layout, first)
+    second = next(rows, None)
+    if second is None:
+        raise FormatError([FieldError(0, "ファイル", "見出し行のみでデータがありません")])
+    return positions, chain([second], rows)
+
+
+def _excel_table(data: bytes, layout: Any, limits: Limits) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as e:
@@ -313,17 +380,55 @@ def _excel_rows(data: bytes, layout: Layout) -> tuple[list[tuple[int, list[Cell]
         else:
             names = "、".join(book.sheetnames)
             raise FormatError([FieldError(0, "シート", f"シート「{layout.sheet}」がありません（あるシート: {names}）")])
-        # The stored dimensions may be wrong (some writers leave A1): read to the end.
-        sheet.reset_dimensions()
-        rows = [(n, list(values)) for n, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)]
-        return rows, {"format": "xlsx", "sheet": sheet.title}
+
+        def stream(min_row: int, width: int) -> Iterator[tuple[int, list[Cell]]]:
+            numbered = ((n, cells) for n, cells in _sheet_rows(book, sheet, width) if n >= min_row)
+            return _nonblank(_limited(numbered, limits), layout.skip_rows)
+
+        numbers = [c for c in layout.columns.values() if isinstance(c, int)]
+        if not layout.has_header:
+            positions, rows = _header(stream(1, max(numbers)), layout)
+        else:
+            head = stream(1, max([HEADER_COLUMNS, *numbers]))
+            header = next(head, None)
+            head.close()
+            if header is None:
+                raise FormatError([FieldError(0, "ファイル", "データがありません")])
+            positions = _positions(layout, header)
+            rows = stream(header[0] + 1, max(positions.values()) + 1)
+            first = next(rows, None)
+            if first is None:
+                raise FormatError([FieldError(0, "ファイル", "見出し行のみでデータがありません")])
+            rows = chain([first], rows)
+    except BaseException:
+        book.close()
+        raise
+    return Table(True, {"format": "xlsx", "sheet": sheet.title}, positions, _closing(rows, book))
+
+
+def _sheet_rows(book, sheet, width: int) -> Iterator[tuple[int, list[Cell]]]:
+    """(row number, values of its first `width` columns) of each row the sheet stores, to its end.
+
+    openpyxl's read-only `iter_rows` fills every missing row in between, one by one (a
+    sheet holding A1 and XFD1048576 would be a million rows), and trusts the stored
+    dimensions, which some writers leave at A1; its row parser, used here as `iter_rows`
+    uses it, yields only the rows there are, with their numbers."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats,
+        )
+        for n, row in parser.parse():
+            yield n, sheet._get_row(row, 1, width, values_only=True)
+
+
+def _closing(rows: Iterator[tuple[int, list[Cell]]], book) -> Iterator[tuple[int, list[Cell]]]:
+    try:
+        yield from rows
     finally:
         book.close()
-
-
-def _csv_rows(data: bytes, layout: Layout) -> tuple[list[tuple[int, list[Cell]]], dict[str, str]]:
-    rows: list[tuple[int, list[Cell]]] = [(n, list(cells)) for n, cells in read_csv_rows(decode(data, layout.encoding))]
-    return rows, {"format": "csv"}
 
 
 def _label(layout: Layout, target: str) -> str:
@@ -355,7 +460,7 @@ def _positions(layout: Layout, header: tuple[int, list[Cell]] | None) -> dict[st
 
 
 def _record(
-    layout: Layout, line: int, row: list[Cell], positions: dict[str, int], errors: list[FieldError], *, excel: bool
+    layout: Layout, line: int, row: list[Cell], positions: dict[str, int], errors: Errors, *, excel: bool
 ) -> PaymentRecord | None:
     before = len(errors)
     values: dict[str, str] = {}
@@ -420,29 +525,20 @@ def _record(
     )
 
 
-def read_table(data: bytes, layout: Layout, filename: str) -> ParsedFile:
+def read_table(data: bytes, layout: Layout, filename: str, limits: Limits = DEFAULT) -> ParsedFile:
     """Every data row of a CSV or .xlsx file as a PaymentRecord, or FormatError listing every bad field.
 
     Excel when the name ends in .xlsx/.xlsm or the bytes are a zip; CSV otherwise, in the
     layout's encoding (or detected). Line numbers are the file's lines (CSV) or rows (Excel),
-    counting the skipped rows, so a clerk finds them where the error says.
+    counting the skipped rows, so a clerk finds them where the error says. The file is
+    checked against `limits` first; errors beyond the first KEPT_ERRORS are counted.
     """
-    if not data:
-        raise FormatError([FieldError(0, "ファイル", "データがありません（空のファイルです）")])
-    rows, meta = _excel_rows(data, layout) if _is_excel(data, filename) else _csv_rows(data, layout)
-    rows = [(n, cells) for n, cells in rows if n > layout.skip_rows and any(_text(c) for c in cells)]
-    if not rows:
-        raise FormatError([FieldError(0, "ファイル", "データがありません")])
-    header = rows[0] if layout.has_header else None
-    positions = _positions(layout, header)
-    data_rows = rows[1:] if header else rows
-    if not data_rows:
-        raise FormatError([FieldError(0, "ファイル", "見出し行のみでデータがありません")])
-    errors: list[FieldError] = []
+    table = read_rows(data, layout, filename, limits)
+    errors = Errors()
     records: list[PaymentRecord] = []
     seen: dict[str, int] = {}
-    for line, row in data_rows:
-        record = _record(layout, line, row, positions, errors, excel=meta["format"] == "xlsx")
+    for line, row in table.rows:
+        record = _record(layout, line, row, table.positions, errors, excel=table.excel)
         if record is None:
             continue
         other = seen.setdefault(record.key, line)
@@ -453,7 +549,7 @@ def read_table(data: bytes, layout: Layout, filename: str) -> ParsedFile:
         records.append(record)
     if errors:
         raise FormatError(errors)
-    return ParsedFile(records=tuple(records), meta={"layout": layout.name, **meta})
+    return ParsedFile(records=tuple(records), meta={"layout": layout.name, **table.meta})
 
 
 ELQR_DEFAULT = Layout(

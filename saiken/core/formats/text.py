@@ -14,6 +14,7 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 
@@ -132,20 +133,23 @@ def read_csv_rows(text: str) -> list[tuple[int, list[str]]]:
     A trailing EOF mark (0x1A) from old DOS tools is ignored. FormatError on a broken
     quote, with the line where the record starts.
     """
+    return list(read_csv_lines(text))
+
+
+def read_csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
+    """`read_csv_rows` one record at a time, for a reader that stops at a row limit."""
     text = text.rstrip("\x1a")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
     end = 0  # the last line of the previous record
     try:
         for row in reader:
             start, end = end + 1, reader.line_num
             if row and "".join(row).strip():
-                rows.append((start, row))
+                yield start, row
     except csv.Error:
         raise FormatError(
             [FieldError(end + 1, "CSV", "引用符（\"）の対応が正しくありません（項目の途中に引用符があるか、閉じられていません）")]
         ) from None
-    return rows
 
 
 def parse_amount(value: str) -> int:

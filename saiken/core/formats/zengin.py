@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from saiken.core.formats import FAILED_DEBIT, PAYMENT, FieldError, FileTotals, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats import FAILED_DEBIT, PAYMENT, Errors, FieldError, FileTotals, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats import banks
 from saiken.core.formats.kana import bank_kana
 
@@ -521,7 +521,7 @@ class _DebitFile:
     trailer: dict[str, int | None] = field(default_factory=dict)
     trailer_line: int | None = None
     texts: list[str | None] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
+    errors: Errors = field(default_factory=Errors)  # every problem counted, the first KEPT_ERRORS kept
 
     @property
     def is_request(self) -> bool:
@@ -531,7 +531,7 @@ class _DebitFile:
 
 
 class _Reader:
-    def __init__(self, errors: list[FieldError]):
+    def __init__(self, errors: Errors):
         self.errors = errors
 
     def digits(self, line: int, text: str, layout: tuple[_Field, ...], name: str) -> str | None:
@@ -759,7 +759,7 @@ def read_debit_result(data: bytes, *, debit_date: date, allow_request: bool = Fa
             errors.append(FieldError(r.line, "顧客番号", f"顧客番号 {r.customer} が{seen[r.customer]}行目と重複しています"))
         seen.setdefault(r.customer, r.line)
     if errors:
-        raise FormatError(sorted(errors, key=lambda e: e.line))
+        raise FormatError(sorted(errors, key=lambda e: e.line), total=len(errors))
 
     records = tuple(
         PaymentRecord(

@@ -7,11 +7,8 @@ what the user may act on; the action functions ask it again before writing. A re
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,20 +21,12 @@ from django.views.decorators.http import require_POST
 from saiken.core.formats import FormatError
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
-from saiken.payments import actions
+from saiken.payments import actions, uploads
 from saiken.payments.imports import ImportRefused, import_payments, preview
 from saiken.payments.models import Format, ImportMapping, PaymentImport, ReceivedPayment, Refund
 from saiken.staff import access, policy
 from saiken.staff.policy import Act
-
-MAX_UPLOAD = 200 * 1024 * 1024
-
-
-def _uploads() -> Path:
-    folder = Path(settings.SAIKEN_DOCUMENT_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
+from saiken.web.uploads import too_large
 
 def _date(raw: str | None) -> date | None:
     try:
@@ -61,20 +50,21 @@ def imports(request):
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
+        if upload is None and not too_large(request):
             messages.error(request, "ファイルを選択してください。")
             return redirect("payment_imports")
-        if upload.size > MAX_UPLOAD:
-            messages.error(request, "ファイルが大きすぎます（200MBまで）。コマンド saiken import-payments を使ってください。")
-            return redirect("payment_imports")
+        try:
+            uploads.check(upload)  # before the file is read
+        except FormatError as e:
+            context.update(errors=e.errors, filename=upload.name if upload else "")
+            return render(request, "web/payment_imports.html", context)
         data = upload.read()
-        sha = hashlib.sha256(data).hexdigest()
-        (_uploads() / f"{sha}.bin").write_bytes(data)  # kept for the confirmation after the preview
+        sha = uploads.keep(data)  # for the confirmation after the preview, and for its retention period
         fmt, mapping, debit_date = request.POST.get("format", ""), _mapping(request.POST.get("mapping")), _date(request.POST.get("debit_date"))
         try:
             p = preview(data, format=fmt, filename=upload.name, mapping=mapping, debit_date=debit_date, user=request.user)
         except FormatError as e:
-            context.update(errors=e.errors, filename=upload.name)
+            context.update(errors=e.errors, errors_more=e.more, error_count=e.total, filename=upload.name)
             return render(request, "web/payment_imports.html", context)
         rows = [(r, p.matches.get(r.line), r.key in p.already) for r in p.parsed.records[:200]]
         found = sum(1 for m in p.matches.values() if m.found)
@@ -90,9 +80,8 @@ def imports(request):
 @require_POST
 def confirm(request):
     policy.require(request.user, Act.PAYMENT_IMPORT)
-    sha = request.POST.get("sha", "")
-    path = _uploads() / f"{sha}.bin"
-    if len(sha) != 64 or not sha.isalnum() or not path.exists():
+    path = uploads.kept(request.POST.get("sha", ""))
+    if path is None:
         messages.error(request, "プレビューしたファイルが見つかりません。もう一度選択してください。")
         return redirect("payment_imports")
     data = path.read_bytes()
@@ -104,8 +93,6 @@ def confirm(request):
     except ImportRefused as e:
         messages.error(request, e.message)
         return redirect("payment_import", pk=e.batch.pk) if e.batch else redirect("payment_imports")
-    finally:
-        path.unlink(missing_ok=True)
     messages.success(request, f"{batch.records:,}件を取り込みました（消込 {batch.posted:,}件、未消込 {batch.unmatched:,}件）。")
     return redirect("payment_import", pk=batch.pk)
 

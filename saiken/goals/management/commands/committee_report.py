@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saiken.core.era import fiscal_year_label
 from saiken.documents.fonts import FontNotFound
+from saiken.documents.store import write_private
 from saiken.goals.report import build, render_pdf, render_xlsx
 
 
@@ -33,11 +34,11 @@ class Command(BaseCommand):
             except FontNotFound as e:
                 raise CommandError(str(e)) from e
             path = out / f"committee_report_{year}.pdf"
-            path.write_bytes(content)
+            write_private(path, content)
             written.append(path)
         if opts["format"] in ("xlsx", "both"):
             path = out / f"committee_report_{year}.xlsx"
-            path.write_bytes(render_xlsx(report))
+            write_private(path, render_xlsx(report))
             written.append(path)
         for path in written:
             self.stdout.write(f"{path}（{path.stat().st_size:,} バイト）")

@@ -1,4 +1,6 @@
-"""`saiken import-assessments FILE --mapping NAME [--preview] [--json]`: the same import the screen uses."""
+"""`saiken import-assessments FILE --mapping NAME --user USERNAME [--preview] [--json]`: the same
+import the screen uses, as the named staff member (a clerk's file assesses only her
+department's receivables)."""
 
 from json import dumps
 from pathlib import Path
@@ -7,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saiken.core.formats import FormatError
 from saiken.payments.assessment_imports import AssessmentImportRefused, assessment_mappings, import_assessments, preview_assessments
+from saiken.staff.cli import staff_user
+from saiken.staff.policy import Refused
 
 
 def _errors(errors) -> list[dict]:
@@ -33,10 +37,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--mapping", required=True, help="取込レイアウト名（調定用）")
+        parser.add_argument("--user", required=True, help="実行する職員のユーザー名（必須。権限と所管の範囲はその職員のもの。監査ログに記録）")
         parser.add_argument("--preview", action="store_true", help="確認のみ（何も書き込みません）")
         parser.add_argument("--json", action="store_true")
 
-    def handle(self, *args, file: Path, mapping: str, preview: bool, json: bool, **options):
+    def handle(self, *args, file: Path, mapping: str, preview: bool, json: bool, user: str, **options):
+        user = staff_user(user)
         try:
             data = file.read_bytes()
         except OSError as e:
@@ -44,10 +50,12 @@ class Command(BaseCommand):
         layout = assessment_mappings().filter(name=mapping).first()
         if layout is None:
             raise CommandError(f"調定用の取込レイアウト {mapping!r} は登録されていません。")
-        if preview:
-            return self._preview(data, file.name, layout, json)
         try:
-            result = import_assessments(data, mapping=layout, filename=file.name)
+            if preview:
+                return self._preview(data, file.name, layout, json, user)
+            result = import_assessments(data, mapping=layout, filename=file.name, user=user)
+        except Refused as e:
+            raise CommandError(e.message) from e
         except AssessmentImportRefused as e:
             if json:
                 self.stdout.write(dumps({
@@ -56,6 +64,8 @@ class Command(BaseCommand):
                 }, ensure_ascii=False))
             for x in e.errors[:50]:
                 self.stderr.write(str(x))
+            if e.total > 50:
+                self.stderr.write(f"ほか {e.total - 50:,}件")
             raise CommandError(e.message) from e
         created = [
             {"line": c.line, "id": c.debtor_id, "name": c.name, "system": c.system, "identifier": c.identifier}
@@ -71,12 +81,12 @@ class Command(BaseCommand):
                 f"取込番号 {result.batch.pk}: 調定 {result.records:,}件 {result.amount:,}円、新規債務者 {len(created):,}人"
             )
 
-    def _preview(self, data: bytes, filename: str, mapping, json: bool) -> None:
+    def _preview(self, data: bytes, filename: str, mapping, json: bool, user) -> None:
         try:
-            p = preview_assessments(data, mapping=mapping, filename=filename)
-            errors = list(p.errors)
+            p = preview_assessments(data, mapping=mapping, filename=filename, user=user)
+            errors, total = list(p.errors), p.error_count
         except FormatError as e:
-            p, errors = None, e.errors
+            p, errors, total = None, e.errors, e.total
         if json:
             self.stdout.write(dumps({
                 "import": None, "status": "preview", "records": p.records if p else 0, "amount": p.amount if p else 0,
@@ -88,4 +98,4 @@ class Command(BaseCommand):
         for x in errors[:50]:
             self.stderr.write(str(x))
         if errors:
-            raise CommandError(f"{len(errors)}件の誤りがあります。このままでは取り込めません。")
+            raise CommandError(f"{total:,}件の誤りがあります。このままでは取り込めません。")

@@ -43,11 +43,13 @@ class Command(BaseCommand):
             if json:
                 self.stdout.write(dumps({
                     "import": e.batch.pk if e.batch else None, "status": "rejected", "message": e.message,
-                    "records": 0, "posted": 0, "unmatched": 0, "rejected": len(e.errors),
+                    "records": 0, "posted": 0, "unmatched": 0, "rejected": e.total,
                     "errors": [{"line": x.line, "field": x.field, "reason": x.reason} for x in e.errors],
                 }, ensure_ascii=False))
             for x in e.errors[:50]:
                 self.stderr.write(str(x))
+            if e.total > 50:
+                self.stderr.write(f"ほか {e.total - 50:,}件")
             raise CommandError(e.message) from e
         result = {
             "import": batch.pk, "status": "posted", "format": batch.format, "records": batch.records, "amount": batch.amount,
