@@ -10,6 +10,11 @@ from __future__ import annotations
 ACTIONS: dict[str, str] = {
     # 拒否
     "access.refused": "拒否された操作",
+    # 管理画面
+    "admin.add": "管理画面での登録",
+    "admin.change": "管理画面での変更",
+    "admin.delete": "管理画面での削除",
+    "admin.password": "管理画面でのパスワード変更",
     # ログイン
     "auth.login": "ログイン",
     "auth.login_failed": "ログイン失敗",

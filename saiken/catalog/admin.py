@@ -1,17 +1,18 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
 
+from saiken.audit.admin import AuditedAdmin
 from saiken.catalog.models import Department, LateChargeRate, ReceivableType
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(ReceivableType)
-class ReceivableTypeAdmin(admin.ModelAdmin):
+class ReceivableTypeAdmin(AuditedAdmin):
     list_display = ("number", "name", "legal_class", "account", "department", "prescription_years", "late_charge_kind", "demand_fee", "active")
     list_filter = ("legal_class", "account", "department", "active")
     search_fields = ("code", "name")
@@ -41,5 +42,5 @@ class ReceivableTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(LateChargeRate)
-class LateChargeRateAdmin(admin.ModelAdmin):
+class LateChargeRateAdmin(AuditedAdmin):
     list_display = ("year", "lower_bp", "after_bp", "deferment_bp")

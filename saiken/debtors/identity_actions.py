@@ -4,6 +4,12 @@ One function per state change, one transaction each, with its audit row. Two
 clerks deciding pairs that share a record at the same time would each read the
 other's record as unlinked and make two people of one: so each action first
 locks the records concerned (in id order, never deadlocking) and their links.
+
+Who may decide: administrators, and staff who may see every record concerned
+(`saiken.staff.access.debtor_scope`): both records of a pair; the record to unlink and
+every record linked with it. Linking joins what two departments hold of a person, so
+it is decided by someone who has business with both; a pair across departments no
+one clerk sees is left to an administrator. Committee members and auditors never.
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ from django.utils import timezone
 from saiken.audit import record
 from saiken.debtors.models import CandidateStatus, Debtor, DebtorLink, LinkMethod, MatchCandidate, Person
 from saiken.ledger.errors import LedgerError
+from saiken.staff import access
+from saiken.staff.policy import Refused
 
 UNLINKED_REASON = [{"code": "unlinked", "points": 0}]
 
@@ -29,6 +37,21 @@ def _locked_candidate(candidate: MatchCandidate) -> MatchCandidate:
     return c
 
 
+def may_decide(user, debtor_ids) -> bool:
+    """May the user link or unlink these records (they see every one of them)?"""
+    ids = set(debtor_ids)
+    if access.sees_everything(user):
+        return True
+    if not ids or not access.may_view_debtors(user):
+        return False
+    return access.debtors_visible_to(user, Debtor.objects.filter(pk__in=sorted(ids))).count() == len(ids)
+
+
+def require_may_decide(user, debtor_ids) -> None:
+    if user is None or not getattr(user, "is_authenticated", False) or not may_decide(user, debtor_ids):
+        raise Refused("名寄せの判断は、結び付ける記録をすべて所管する職員かシステム管理者だけが行えます。")
+
+
 def _person_of(debtor_id: int) -> int | None:
     return DebtorLink.objects.filter(debtor_id=debtor_id).values_list("person_id", flat=True).first()
 
@@ -36,6 +59,7 @@ def _person_of(debtor_id: int) -> int | None:
 @transaction.atomic
 def confirm_candidate(candidate: MatchCandidate, user) -> Person:
     """同一人と確定: the two records become one person (joining the people they already belong to)."""
+    require_may_decide(user, [candidate.debtor_a_id, candidate.debtor_b_id])
     c = _locked_candidate(candidate)
     a, b = c.debtor_a_id, c.debtor_b_id
     _lock([a, b])
@@ -71,6 +95,7 @@ def confirm_candidate(candidate: MatchCandidate, user) -> Person:
 @transaction.atomic
 def reject_candidate(candidate: MatchCandidate, user) -> MatchCandidate:
     """別人と判断: the pair is never proposed, nor linked automatically, again."""
+    require_may_decide(user, [candidate.debtor_a_id, candidate.debtor_b_id])
     c = _locked_candidate(candidate)
     _lock([c.debtor_a_id, c.debtor_b_id])
     pa = _person_of(c.debtor_a_id)
@@ -97,6 +122,7 @@ def unlink(debtor: Debtor, user) -> list[int]:
         raise LedgerError(f"{debtor} は名寄せされていません。", "debtor")
     person_id = link.person_id
     others = list(DebtorLink.objects.filter(person_id=person_id).exclude(debtor_id=debtor.pk).values_list("debtor_id", flat=True))
+    require_may_decide(user, [debtor.pk, *others])
     _lock(others)
     link.delete()
     if len(others) == 1:  # a person of one record is no person

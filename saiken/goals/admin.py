@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from saiken.audit.admin import AuditedAdmin
 from saiken.goals.models import Indicator, Target
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedAdmin):
     list_display = ("order", "code", "name", "unit", "computation", "parameter", "policy_direction", "active")
     list_display_links = ("code", "name")
     list_filter = ("unit", "computation", "policy_direction", "active")
@@ -69,7 +70,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Direction)
-class DirectionAdmin(admin.ModelAdmin):
+class DirectionAdmin(AuditedAdmin):
     list_display = ("code", "pillar_name", "mark", "name")
     readonly_fields = ("code", "pillar", "mark")
 

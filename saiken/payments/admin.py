@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django import forms
 
+from saiken.audit.admin import AuditedAdmin
+from saiken.audit.admin import ReadOnlyAdmin as _ReadOnly
 from saiken.payments.models import AssessmentImport, DebitRun, DirectDebitMandate, ImportMapping, PaymentImport, Refund
 
 
@@ -22,7 +24,7 @@ class MappingForm(forms.ModelForm):
 
 
 @admin.register(ImportMapping)
-class ImportMappingAdmin(admin.ModelAdmin):
+class ImportMappingAdmin(AuditedAdmin):
     form = MappingForm
     list_display = ["name", "label"]
 
@@ -51,7 +53,11 @@ class MandateForm(forms.ModelForm):
 
 
 @admin.register(DirectDebitMandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(AuditedAdmin):
+    """口座振替依頼: registered and changed here, each save audited with the fields before and
+    after; never deleted — a cancelled mandate gets its 終了日 (valid_to)."""
+
+    deletable = False
     form = MandateForm
     list_display = ["debtor", "receivable", "bank_code", "branch_code", "account_number", "valid_from", "valid_to"]
     list_filter = ["receivable"]
@@ -59,34 +65,16 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentImport)
-class PaymentImportAdmin(admin.ModelAdmin):
+class PaymentImportAdmin(_ReadOnly):
     list_display = ["imported_at", "format", "filename", "status", "records", "amount", "posted", "unmatched"]
     list_filter = ["format", "status"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(_ReadOnly):
     """Records of money and files the system wrote: shown, never changed here. A change goes
     through an action with its audit row (a refund: 還付決定, 総合振込, 組戻し), and no field
     that names a generated file can be set by a user (the download resolves it only inside
     the document directory, saiken.documents.store)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DebitRun)

@@ -56,7 +56,19 @@ def test_a_logout_without_a_session_records_nothing(client):
     assert not AuditEvent.objects.exists()
 
 
+def _owes_the_nursery(debtor):
+    """The hoiku clerk's register holds the people who owe 保育課."""
+    from datetime import date
+
+    from saiken.catalog.models import ReceivableType
+    from saiken.ledger.actions import assess
+
+    assess(debtor=debtor, receivable=ReceivableType.objects.get(code="nursery_fee"), fiscal_year=2026, instalment_no=1,
+           nominal_due=date(2026, 5, 1), amount=20_000, assessed_on=date(2026, 4, 10))
+
+
 def test_a_search_of_the_register_is_recorded_with_the_query(client, clerk, taro, hanako):
+    _owes_the_nursery(taro)
     client.force_login(clerk)
     assert client.get(reverse("debtor_search"), {"q": "ヤマダ"}).status_code == 200
     [search] = events("debtor.search")
@@ -67,6 +79,7 @@ def test_a_search_of_the_register_is_recorded_with_the_query(client, clerk, taro
 
 
 def test_the_linked_records_page_and_the_queue_are_recorded(client, clerk, taro):
+    _owes_the_nursery(taro)
     client.force_login(clerk)
     assert client.get(reverse("matching_person", args=[taro.pk])).status_code == 200
     [seen] = events("matching.view")

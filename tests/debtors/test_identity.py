@@ -54,8 +54,9 @@ def _person(debtor):
 
 @pytest.fixture
 def clerk(django_user_model):
+    # An administrator: these tests are about matching; who may decide is tested in tests/test_register_scope.py.
     user = django_user_model.objects.create_user("clerk", last_name="窓口", first_name="一郎")
-    StaffProfile.objects.create(user=user, role=Role.CLERK)
+    StaffProfile.objects.create(user=user, role=Role.ADMIN)
     return user
 
 

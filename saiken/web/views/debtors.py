@@ -19,8 +19,10 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Replace, Upper
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
@@ -65,15 +67,20 @@ class SearchKeys:
         )
 
 
-def matching(debtors: QuerySet, q: str) -> QuerySet:
+def matching(debtors: QuerySet, q: str, systems: frozenset[str] | None = None) -> QuerySet:
     """Debtors whose id, identifier, name, reading, phone or address matches `q`,
     ordered: exact numbers first, then names and readings that start with `q`
-    (ヤマダ before コヤマ ダイキ), then the rest, each by reading."""
+    (ヤマダ before コヤマ ダイキ), then the rest, each by reading. Identifiers are
+    matched only of the source systems `systems` (None: all), so that a number the
+    user may not see cannot be tried either."""
     keys = SearchKeys.parse(q)
     if not keys.compact:
         return debtors.order_by("name_kana", "id")
     # Uncorrelated subqueries: each runs once (the identifier one on its upper(value) index).
-    identifiers = DebtorIdentifier.objects.alias(v=Upper("value")).filter(v=keys.identifier).values("debtor_id")
+    identifiers = DebtorIdentifier.objects.alias(v=Upper("value")).filter(v=keys.identifier)
+    if systems is not None:
+        identifiers = identifiers.filter(system__in=sorted(systems))
+    identifiers = identifiers.values("debtor_id")
     exact = Q(pk__in=identifiers)
     if keys.digits:
         if len(keys.digits) <= _MAX_ID_DIGITS:
@@ -116,6 +123,7 @@ def _open_balances(debtor_ids: list[int], receivable: ReceivableType | None, vis
 
 
 @login_required
+@require_safe
 def search(request):
     q = request.GET.get("q", "").strip()
     code = request.GET.get("receivable", "")
@@ -126,7 +134,8 @@ def search(request):
     receivable = next((r for r in receivables if r.code == code), None)
     context = {"q": q, "receivables": receivables, "receivable": receivable, "searched": bool(q or receivable)}
     if context["searched"]:
-        debtors = matching(Debtor.objects.all(), q)
+        # Only the people the user may see (saiken.staff.access.debtor_scope).
+        debtors = matching(access.debtors_visible_to(request.user), q, access.identifier_systems_visible_to(request.user))
         if receivable is not None:
             # Correlated: answered from the (debtor, receivable, …) unique index, row by row in name order.
             debtors = debtors.filter(Exists(Instalment.objects.filter(debtor=OuterRef("pk"), receivable=receivable)))
@@ -196,17 +205,37 @@ def _grouped(instalments: list[Instalment]) -> tuple[list[dict], Totals]:
     return groups, total
 
 
-@login_required
-def debtor(request, pk: int):
-    d = get_object_or_404(
-        Debtor.objects.prefetch_related(
-            Prefetch("identifiers", queryset=DebtorIdentifier.objects.order_by("system", "value")),
-            Prefetch("contacts", queryset=Contact.objects.order_by("id")),
-        ),
-        pk=pk,
-    )
+NOT_IN_SCOPE = "お探しの債務者は見つかりませんでした。"
+
+
+def visible_debtor_or_404(request, pk: int, debtors: QuerySet | None = None, what: str = "債務者ページ") -> Debtor:
+    """The debtor `pk`, if the user may see them (saiken.staff.access.debtor_scope).
+    Committee members and auditors: 403. A person outside the user's scope answers 404
+    as an unknown id does, so that ids cannot be probed; the attempt is audited."""
     if not access.may_view_debtors(request.user):
         raise PermissionDenied("債務者の情報を閲覧する権限がありません。")
+    d = get_object_or_404(Debtor.objects.all() if debtors is None else debtors, pk=pk)
+    if not access.may_see_debtor(request.user, d.pk):
+        audit.record(user=request.user, action="access.refused", debtor_id=d.pk,
+                     summary=f"{what}: 所管外の債務者（{d.pk}）", detail={"method": request.method, "path": request.path[:500]})
+        raise Http404(NOT_IN_SCOPE)
+    d.visible_identifiers = access.visible_identifiers(request.user, d.identifiers.all())
+    return d
+
+
+def visible_linked_records(user, debtor: Debtor) -> list[Debtor]:
+    """The records linked with `debtor` (名寄せ) that the user may see."""
+    ids = [r.pk for r in linked_records(debtor)]
+    return list(access.debtors_visible_to(user, Debtor.objects.filter(pk__in=ids)).order_by("id")) if ids else []
+
+
+@login_required
+@require_safe
+def debtor(request, pk: int):
+    d = visible_debtor_or_404(request, pk, Debtor.objects.prefetch_related(
+        Prefetch("identifiers", queryset=DebtorIdentifier.objects.order_by("system", "value")),
+        Prefetch("contacts", queryset=Contact.objects.order_by("id")),
+    ))
     visible = access.visible_receivable_ids(request.user, d.pk)
     audit.record(user=request.user, action="debtor.view", target=d, summary=f"{d.name} の債務者ページを閲覧")
     hidden = Instalment.objects.filter(debtor=d).exclude(receivable_id__in=visible).values("receivable_id").distinct().count()
@@ -235,7 +264,7 @@ def debtor(request, pk: int):
         i.pending = pending.get(i.id, [])
     groups, total = _grouped(instalments)
     return render(request, "web/debtor.html", {
-        "linked": linked_records(d),
+        "linked": visible_linked_records(request.user, d),
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
     })

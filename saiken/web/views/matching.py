@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from saiken import audit
 from saiken.core.identity import REASONS
@@ -20,6 +21,7 @@ from saiken.debtors.identity import linked_records
 from saiken.debtors.models import CandidateStatus, Debtor, DebtorIdentifier, DebtorLink, MatchCandidate
 from saiken.ledger.errors import LedgerError
 from saiken.staff import access
+from saiken.web.views.debtors import visible_debtor_or_404
 
 PAGE_SIZE = 20
 
@@ -34,16 +36,23 @@ def reason_rows(reasons: list[dict]) -> list[tuple[str, int]]:
     return [(REASONS.get(r.get("code", ""), r.get("code", "")), r.get("points", 0)) for r in reasons]
 
 
+def _show_identifiers(user, debtors) -> None:
+    for d in debtors:
+        d.visible_identifiers = access.visible_identifiers(user, d.identifiers.all())
+
+
 def _with_details(debtors):
     return debtors.select_related("link").prefetch_related(Prefetch("identifiers", DebtorIdentifier.objects.order_by("system", "id")))
 
 
 @login_required
+@require_safe
 def queue(request):
-    """名寄せの確認待ち: strongest pairs first."""
+    """名寄せの確認待ち: strongest pairs first; of them, the pairs the user may decide (sees both records)."""
     _require_viewer(request.user)
+    both = Q(access.debtor_scope(request.user, "debtor_a_id")) & Q(access.debtor_scope(request.user, "debtor_b_id"))
     candidates = (
-        MatchCandidate.objects.filter(status=CandidateStatus.QUEUED)
+        MatchCandidate.objects.filter(status=CandidateStatus.QUEUED).filter(both)
         .select_related("debtor_a__link", "debtor_b__link")
         .prefetch_related(
             Prefetch("debtor_a__identifiers", DebtorIdentifier.objects.order_by("system", "id")),
@@ -55,6 +64,7 @@ def queue(request):
     for c in page.object_list:
         c.reason_rows = reason_rows(c.reasons)
         c.sides = [(d, getattr(d, "link", None)) for d in (c.debtor_a, c.debtor_b)]
+        _show_identifiers(request.user, (c.debtor_a, c.debtor_b))
     audit.record(user=request.user, action="matching.queue_view", summary=f"名寄せの確認待ちを閲覧（{page.number}ページ）",
                  detail={"page": page.number, "shown": sorted({i for c in page.object_list for i in (c.debtor_a_id, c.debtor_b_id)})})
     return render(request, "web/matching_queue.html", {"page": page})
@@ -65,11 +75,21 @@ def _back(request) -> str:
     return reverse("matching_queue") + (f"?page={page}" if page.isdigit() else "")
 
 
+def _candidate_or_404(request, pk: int) -> MatchCandidate:
+    """A pair the user may decide; another (of people outside their scope) answers 404."""
+    _require_viewer(request.user)
+    candidate = get_object_or_404(MatchCandidate, pk=pk)
+    if not actions.may_decide(request.user, [candidate.debtor_a_id, candidate.debtor_b_id]):
+        audit.record(user=request.user, action="access.refused", target=candidate,
+                     summary=f"名寄せ候補 {candidate.pk}: 所管外の記録を含む", detail={"method": request.method, "path": request.path[:500]})
+        raise Http404("お探しの名寄せ候補は見つかりませんでした。")
+    return candidate
+
+
 @login_required
 @require_POST
 def confirm(request, pk: int):
-    _require_viewer(request.user)
-    candidate = get_object_or_404(MatchCandidate, pk=pk)
+    candidate = _candidate_or_404(request, pk)
     try:
         person = actions.confirm_candidate(candidate, request.user)
     except LedgerError as e:
@@ -82,8 +102,7 @@ def confirm(request, pk: int):
 @login_required
 @require_POST
 def reject(request, pk: int):
-    _require_viewer(request.user)
-    candidate = get_object_or_404(MatchCandidate, pk=pk)
+    candidate = _candidate_or_404(request, pk)
     try:
         actions.reject_candidate(candidate, request.user)
     except LedgerError as e:
@@ -94,26 +113,36 @@ def reject(request, pk: int):
 
 
 @login_required
+@require_safe
 def person(request, pk: int):
     """名寄せされた記録: the debtor and every record linked with it, with how each was linked."""
-    _require_viewer(request.user)
-    debtor = get_object_or_404(Debtor, pk=pk)
+    debtor = visible_debtor_or_404(request, pk, what="名寄せされた記録")
     ids = [debtor.pk] + [d.pk for d in linked_records(debtor)]
-    records = list(_with_details(Debtor.objects.filter(pk__in=ids)).select_related("link__via", "link__linked_by").order_by("id"))
+    # Of the linked records, only those the user may see (the others are counted, not shown).
+    records = list(
+        _with_details(access.debtors_visible_to(request.user, Debtor.objects.filter(pk__in=ids)))
+        .select_related("link__via", "link__linked_by").order_by("id")
+    )
+    shown = {r.pk for r in records}
+    may_unlink = actions.may_decide(request.user, ids)
+    _show_identifiers(request.user, records)
     for r in records:
         r.link_row = getattr(r, "link", None)  # a missing reverse one-to-one raises an AttributeError
         r.link_reasons = reason_rows(r.link_row.reasons) if r.link_row else []
+        r.via_shown = r.link_row.via_id if r.link_row and r.link_row.via_id in shown else None
     link = DebtorLink.objects.filter(debtor=debtor).first()
     audit.record(user=request.user, action="matching.view", target=debtor,
                  summary=f"{debtor.name} の名寄せされた記録を閲覧（{len(records)}件）", detail={"shown": [r.pk for r in records]})
-    return render(request, "web/matching_person.html", {"debtor": debtor, "records": records, "person_id": link.person_id if link else None})
+    return render(request, "web/matching_person.html", {
+        "debtor": debtor, "records": records, "person_id": link.person_id if link else None,
+        "hidden_records": len(ids) - len(records), "may_unlink": may_unlink,
+    })
 
 
 @login_required
 @require_POST
 def unlink(request, pk: int):
-    _require_viewer(request.user)
-    debtor = get_object_or_404(Debtor, pk=pk)
+    debtor = visible_debtor_or_404(request, pk, what="名寄せの解除")
     try:
         others = actions.unlink(debtor, request.user)
     except LedgerError as e:

@@ -114,6 +114,8 @@ def propose(request):
     debtor = get_object_or_404(Debtor, pk=int(debtor_id)) if debtor_id.isdigit() else None
     if debtor is None:
         return render(request, "web/relief_propose.html", {"debtor": None})
+    if not access.may_see_debtor(request.user, debtor.pk):  # the register's scope: as an unknown number
+        raise Http404("お探しの債務者は見つかりませんでした。")
     # Offered: what the user may propose relief on (the own department's debts). The form
     # accepts any of the debtor's open instalments, so that a forged choice reaches the
     # action, which refuses it and records the attempt.
