@@ -95,6 +95,7 @@ ACTIONS: dict[str, str] = {
     "payments.refund": "還付の決定",
     "payments.refund_returned": "還付の返戻",
     "payments.export_refunds": "総合振込データの作成",
+    "payments.refund_held": "還付を振込データから保留",
     "payments.download_refunds": "総合振込データの取得",
     "payments.export_debits": "口座振替依頼データの作成",
     "uploads.purge": "保存期間を過ぎた取込ファイルの削除",

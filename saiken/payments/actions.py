@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -110,6 +111,7 @@ def decide_refund(
     account, the debtor's direct-debit account for the receivable is used."""
     from saiken.core.formats.banks import check_account
     from saiken.core.formats.kana import bank_kana
+    from saiken.core.formats.zengin import TRANSFER_ACCOUNT_TYPES
 
     instalment = Instalment.objects.select_for_update().get(pk=instalment.pk)
     _require(user, Act.REFUND, instalment.receivable_id)
@@ -120,11 +122,20 @@ def decide_refund(
             raise LedgerError("振込先口座を入力してください（口座振替の登録がありません）。", "bank_code")
         bank_code, branch_code, account_type = mandate.bank_code, mandate.branch_code, mandate.account_type
         account_number, holder_kana = mandate.account_number, mandate.holder_kana
+    if account_type not in TRANSFER_ACCOUNT_TYPES:
+        # 総合振込 (全銀 種別21) pays into 1 普通, 2 当座, 4 貯蓄, 9 その他 only: a 納税準備預金 (3)
+        # takes debits, not transfers, so a debit mandate's account may not serve here.
+        allowed = "・".join(f"{k} {v}" for k, v in TRANSFER_ACCOUNT_TYPES.items())
+        raise LedgerError(f"預金種目 {account_type} の口座へは振り込めません（振込できるのは {allowed}）。振込先口座を入力してください。",
+                          "account_type")
     try:
         check_account(bank_code, branch_code)
-        holder = bank_kana(holder_kana or instalment.debtor.name_kana, 30)
     except ValueError as e:
         raise LedgerError(str(e), "bank_code") from e
+    try:
+        holder = bank_kana(holder_kana or instalment.debtor.name_kana, 30)
+    except ValueError as e:
+        raise LedgerError(str(e), "holder_kana") from e
     if not (account_number.isdigit() and len(account_number) <= 7):
         raise LedgerError("口座番号は7桁以内の数字です。", "account_number")
     ledger.refund(instalment=instalment, amount=amount, booked_on=on, memo="還付決定", user=_user(user))
@@ -136,12 +147,26 @@ def decide_refund(
     return refund
 
 
+class RefundFile(NamedTuple):
+    """A 総合振込 file made: its path (None when every refund was held), how many refunds and
+    how much it pays, and the refunds held back with the reason (refund id, reason)."""
+
+    path: Path | None
+    count: int
+    total: int
+    held: list[tuple[int, str]]
+
+
 @transaction.atomic
-def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] | None:
+def export_refunds(*, transfer_date: date, user=None) -> RefundFile | None:
     """総合振込データ: every decided refund not yet sent that the user may refund, in one
-    全銀 種別21 file (a clerk's file holds her department's refunds; an administrator's, all)."""
+    全銀 種別21 file (a clerk's file holds her department's refunds; an administrator's, all).
+
+    A refund the bank's layout refuses (an account type it does not transfer to, a name
+    outside its character set — decided before those checks existed) is held back with its
+    reason, still "decided", for a clerk to correct; it never stops the others."""
     from saiken.core.formats.banks import bank_name, branch_name
-    from saiken.core.formats.zengin import TransferItem, write_credit_transfer
+    from saiken.core.formats.zengin import TransferItem
 
     _require(user, Act.REFUND)
     waiting = Refund.objects.select_for_update().filter(status=Refund.Status.REQUESTED)
@@ -149,28 +174,45 @@ def export_refunds(*, transfer_date: date, user=None) -> tuple[Path, int, int] |
     refunds = list(waiting.order_by("id"))
     if not refunds:
         return None
-    items = [
-        TransferItem(
-            bank_code=r.bank_code, bank_name=bank_name(r.bank_code), branch_code=r.branch_code,
-            branch_name=branch_name(r.bank_code, r.branch_code), account_type=r.account_type, account_number=r.account_number,
-            payee=r.holder_kana, amount=r.amount, customer_code1=f"{r.pk:010d}", customer_code2=f"{r.instalment_id:010d}",
-        )
-        for r in refunds
-    ]
-    data = write_credit_transfer(
+    good, items, held = [], [], []
+    for r in refunds:
+        try:
+            item = TransferItem(
+                bank_code=r.bank_code, bank_name=bank_name(r.bank_code), branch_code=r.branch_code,
+                branch_name=branch_name(r.bank_code, r.branch_code), account_type=r.account_type, account_number=r.account_number,
+                payee=r.holder_kana, amount=r.amount, customer_code1=f"{r.pk:010d}", customer_code2=f"{r.instalment_id:010d}",
+            )
+            _transfer_file(transfer_date, [item])  # the writer's own checks, on this refund alone
+        except ValueError as e:
+            held.append((r.pk, str(e)))
+            continue
+        good.append(r)
+        items.append(item)
+    for pk, reason in held:
+        audit.record(user=user, action="payments.refund_held", target=next(r for r in refunds if r.pk == pk),
+                     summary=f"還付 {pk} を振込データに含めませんでした: {reason}"[:300], detail={"reason": reason})
+    if not good:
+        return RefundFile(None, 0, 0, held)
+    path = _write(f"refunds-{transfer_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", _transfer_file(transfer_date, items))
+    name = stored_name(path)
+    Refund.objects.filter(pk__in=[r.pk for r in good]).update(status=Refund.Status.SENT, transfer_file=name)
+    total = sum(r.amount for r in good)
+    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(good):,}件 {total:,}円（{transfer_date}）",
+                 detail={"file": name, "refunds": [r.pk for r in good], "held": [pk for pk, _ in held]})
+    return RefundFile(path, len(good), total, held)
+
+
+def _transfer_file(transfer_date: date, items: list) -> bytes:
+    from saiken.core.formats.banks import bank_name, branch_name
+    from saiken.core.formats.zengin import write_credit_transfer
+
+    return write_credit_transfer(
         consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, consignor_name=settings.SAIKEN_BANK_CONSIGNOR_NAME,
         transfer_date=transfer_date, bank_code=settings.SAIKEN_BANK_CODE, bank_name=bank_name(settings.SAIKEN_BANK_CODE),
         branch_code=settings.SAIKEN_BANK_BRANCH, branch_name=branch_name(settings.SAIKEN_BANK_CODE, settings.SAIKEN_BANK_BRANCH),
         account_type=settings.SAIKEN_BANK_ACCOUNT_TYPE, account_number=settings.SAIKEN_BANK_ACCOUNT_NUMBER, items=items,
         line_ending=settings.SAIKEN_BANK_LINE_ENDING,
     )
-    path = _write(f"refunds-{transfer_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
-    name = stored_name(path)
-    Refund.objects.filter(pk__in=[r.pk for r in refunds]).update(status=Refund.Status.SENT, transfer_file=name)
-    total = sum(r.amount for r in refunds)
-    audit.record(user=user, action="payments.export_refunds", summary=f"総合振込データ {len(refunds):,}件 {total:,}円（{transfer_date}）",
-                 detail={"file": name, "refunds": [r.pk for r in refunds]})
-    return path, len(refunds), total
 
 
 @transaction.atomic

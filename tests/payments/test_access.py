@@ -206,7 +206,8 @@ def overpaid(taro, city_tax, tax):
 @pytest.fixture
 def sent(users, overpaid):
     refund = actions.decide_refund(overpaid, on=date(2026, 6, 1), user=users["nozei"], **ACCOUNT)
-    path, count, total = actions.export_refunds(transfer_date=date(2026, 6, 10), user=users["nozei"])
+    path, count, total, held = actions.export_refunds(transfer_date=date(2026, 6, 10), user=users["nozei"])
+    assert held == []
     refund.refresh_from_db()
     assert (refund.status, count, total) == ("sent", 1, 38_000)
     assert refund.transfer_file == f"bank/{path.name}"  # a generated name, not a path

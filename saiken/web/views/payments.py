@@ -199,8 +199,10 @@ def refund_file(request):
     if made is None:
         messages.info(request, "振込データにする還付はありません。")
         return redirect("payment_overpaid")
-    path, count, total = made
-    messages.success(request, f"総合振込データを作成しました（{count:,}件 {total:,}円）。")
+    if made.count:
+        messages.success(request, f"総合振込データを作成しました（{made.count:,}件 {made.total:,}円）。")
+    for pk, reason in made.held:
+        messages.warning(request, f"還付 {pk} は振込データに含めていません（{reason}）。振込先を確認してください。")
     return redirect("payment_overpaid")
 
 
