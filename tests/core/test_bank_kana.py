@@ -51,8 +51,25 @@ def test_lowercase_becomes_uppercase():
 
 
 def test_allowed_symbols():
-    assert bank_kana("（カ）ア．イ／ウ，エ－") == "(ｶ)ｱ.ｲ/ｳ,ｴ-"
-    assert bank_kana("(ｶ)ｱ.ｲ/ｳ,ｴ-") == "(ｶ)ｱ.ｲ/ｳ,ｴ-"
+    assert bank_kana("（カ）ア．イ－") == "(ｶ)ｱ.ｲ-"
+    assert bank_kana("(ｶ)ｱ.ｲ-") == "(ｶ)ｱ.ｲ-"
+
+
+@pytest.mark.parametrize("name", ["ｱ/ｲ", "ア／イ", "ｱ,ｲ", "ア，イ"])
+def test_slash_and_comma_are_not_in_the_banks_set(name):
+    with pytest.raises(ValueError, match="使えるのは半角カナ・英大文字・数字・空白と"):
+        bank_kana(name)
+
+
+@pytest.mark.parametrize("name", ["ﾞﾔﾏﾀﾞ", "ﾔﾏﾀﾞ ﾞﾀﾛｳ", "ﾔﾞﾏﾀﾞ", "ﾟﾊﾅｺ", "ｶﾟﾅ", "ｶﾞﾞ"])
+def test_a_detached_voiced_mark_is_refused(name):
+    with pytest.raises(ValueError, match="濁点・半濁点は、つけられる仮名の直後にだけ書けます"):
+        bank_kana(name)
+
+
+@pytest.mark.parametrize("name, kana", [("ガギグゲゴ", "ｶﾞｷﾞｸﾞｹﾞｺﾞ"), ("パピプペポ", "ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ"), ("ヴ", "ｳﾞ"), ("ﾊﾞﾊﾟ", "ﾊﾞﾊﾟ")])
+def test_voiced_kana_are_taken(name, kana):
+    assert bank_kana(name) == kana
 
 
 @pytest.mark.parametrize(

@@ -21,8 +21,10 @@ _NO_HALF_WIDTH = str.maketrans({"ヮ": "ワ", "ヵ": "カ", "ヶ": "ケ", "ヰ":
 _DASHES = str.maketrans(dict.fromkeys("ｰ\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 _MARKS = "ﾞﾟ"
+# The 全銀協 layout's name characters (コード区分 0, JIS X 0201): digits, A–Z, half-width
+# katakana, space and ( ) - . — no / or , (a bank refuses a file that carries them).
 _ALLOWED = frozenset(
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ ()-./,"
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ ()-."
     + "".join(chr(c) for c in range(0xFF66, 0xFFA0))  # ｦ … ﾟ (ｰ is gone by now)
 ) - frozenset("ｧｨｩｪｫｯｬｭｮｰ")
 
@@ -44,6 +46,7 @@ def bank_kana(name: str, width: int | None = None) -> str:
             raise ValueError(f"{_show(ch)}は銀行に送るカナ名に使えない文字です（{name}）: {_hint(ch)}")
         pieces.append(piece)
     text = "".join(pieces)
+    _check_marks(text, name)
     if width is not None and len(text) > width:
         cut = text[:width]
         # A ﾞ or ﾟ left behind would turn ｶﾞ into ｶ: drop the kana with its mark.
@@ -53,6 +56,18 @@ def bank_kana(name: str, width: int | None = None) -> str:
     return text
 
 
+# The kana a ﾞ (dakuten) or a ﾟ (handakuten) may follow: a mark is its own byte, and one
+# that follows nothing it can voice (at the start, after a space, ﾔﾞ) is not a name.
+_VOICED = frozenset("ｳｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾊﾋﾌﾍﾎﾜｦ")
+_SEMI_VOICED = frozenset("ﾊﾋﾌﾍﾎ")
+
+
+def _check_marks(text: str, name: str) -> None:
+    for i, ch in enumerate(text):
+        if ch in _MARKS and (i == 0 or text[i - 1] not in (_VOICED if ch == "ﾞ" else _SEMI_VOICED)):
+            raise ValueError(f"「{ch}」は銀行に送るカナ名のこの位置に書けません（{name}）: 濁点・半濁点は、つけられる仮名の直後にだけ書けます")
+
+
 def _show(ch: str) -> str:
     return f"「{ch}」" if ch.isprintable() and not ch.isspace() else f"U+{ord(ch):04X}"
 
@@ -60,4 +75,4 @@ def _show(ch: str) -> str:
 def _hint(ch: str) -> str:
     if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ch == "々":
         return "漢字は書けません。カナの読みで入力してください"
-    return "使えるのは半角カナ・英大文字・数字・空白と ( ) - . / , です"
+    return "使えるのは半角カナ・英大文字・数字・空白と ( ) - . です"
