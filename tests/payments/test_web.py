@@ -115,3 +115,13 @@ def test_a_returned_refund_is_held_again(clerk, hanako, nursery_fee, nursery, se
     refund.refresh_from_db()
     assert (refund.status, nursery.overpaid) == ("returned", 3_000)
     assert list(balance_differences()) == [] and list(summary_differences()) == []
+
+
+def test_codes_are_named_in_japanese():
+    from saiken.web.templatetags import saiken_tags as t
+
+    assert (t.record_action("failed_debit"), t.record_action("preliminary")) == ("振替不能", "速報")
+    assert t.debit_result("1") == "資金不足（結果コード 1）" and t.debit_result("2") == "取引なし（結果コード 2）"
+    assert t.debit_result("7") == "コード表にない結果（結果コード 7）" and t.debit_result(None) == ""
+    assert (t.channel("convenience"), t.channel("direct_debit"), t.channel("odd")) == ("コンビニ", "口座振替", "odd")
+    assert (t.match_field("customer_number"), t.match_field("納付番号")) == ("顧客番号", "納付番号")

@@ -97,6 +97,15 @@ PRELIMINARY = "preliminary"  # 速報: received at a store, not yet confirmed
 CANCEL = "cancel"  # 速報取消: a preliminary record withdrawn
 FAILED_DEBIT = "failed_debit"  # 振替不能: a direct debit that did not happen
 
+ACTION_LABELS = {PAYMENT: "納付", PRELIMINARY: "速報", CANCEL: "速報取消", FAILED_DEBIT: "振替不能"}
+
+# The names of the keys a record is matched by (PaymentRecord.match), as a clerk reads them;
+# a layout's own key names are shown as the layout writes them.
+MATCH_LABELS = {
+    "customer_number": "顧客番号", "bank_code": "銀行コード", "branch_code": "支店コード", "account_number": "口座番号",
+    "barcode": "バーコード", "instalment_id": "調定番号", "notice_number": "通知書番号", "el_payment_number": "eL番号",
+}
+
 
 @dataclass(frozen=True)
 class PaymentRecord:

@@ -9,6 +9,8 @@
     {{ change|pt }}        +0.3 / −0.2 / ±0.0 (— for None)
     {{ at|wareki_time }}   令和8年12月8日 03:46:33 (an aware datetime, in Japan's time)
     {{ code|audit_action }} ログイン失敗 (an audit action code's name; the code if it has none)
+    {{ r.action|record_action }}   振替不能 ; {{ "1"|debit_result }} 資金不足（結果コード 1）
+    {{ r.channel|channel }}        コンビニ ; {{ "customer_number"|match_field }} 顧客番号
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from saiken.core.entries import COMPONENT_LABELS
 from saiken.core.era import fiscal_year_label
 from saiken.core.era import wareki as wareki_label
 from saiken.core.money import percent
-from saiken.ledger.models import WriteOffReason
+from saiken.core.formats import ACTION_LABELS, MATCH_LABELS
+from saiken.core.formats.zengin import RESULT_CODES
+from saiken.ledger.models import Channel, WriteOffReason
 
 register = template.Library()
 
@@ -123,3 +127,29 @@ def reason_label(value: str) -> str:
     if value in WriteOffReason.values:
         return WriteOffReason(value).label
     return value
+
+
+@register.filter
+def record_action(value: str) -> str:
+    """What a received record asks (payment, 速報, …) in Japanese."""
+    return ACTION_LABELS.get(value, value)
+
+
+@register.filter
+def debit_result(value: str | None) -> str:
+    """A 全銀協 振替結果コード with its meaning (資金不足, 取引なし, …)."""
+    if not value:
+        return ""
+    return f"{RESULT_CODES.get(value, 'コード表にない結果')}（結果コード {value}）"
+
+
+@register.filter
+def channel(value: str) -> str:
+    """A payment channel code as its name (コンビニ, 口座振替, …)."""
+    return Channel(value).label if value in Channel.values else value
+
+
+@register.filter
+def match_field(value: str) -> str:
+    """The name of a matching key (顧客番号, バーコード, …); a layout's own key as written."""
+    return MATCH_LABELS.get(value, value)
