@@ -220,7 +220,7 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
     """口座振替依頼データ: every instalment due on `debit_date` with an active mandate, of the
     receivables the user may act on (`Act.PAYMENT_IMPORT`; an administrator: all)."""
     from saiken.core.formats.banks import bank_name, branch_name
-    from saiken.core.formats.zengin import DebitItem, write_debit_request
+    from saiken.core.formats.zengin import DebitItem, RequestedDebit, write_debit_request
 
     _require(user, Act.PAYMENT_IMPORT)
     active = DirectDebitMandate.objects.filter(valid_from__lte=debit_date).exclude(valid_to__lt=debit_date)
@@ -258,7 +258,12 @@ def export_debits(*, debit_date: date, user=None, out: Path | None = None) -> De
         path = _write(f"debits-{debit_date:%Y%m%d}-{timezone.now():%H%M%S}.txt", data)
         name = stored_name(path)
     DirectDebitMandate.objects.filter(pk__in=first_time).update(first_debit_done=True)
-    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items), filename=name)
+    lines = [
+        RequestedDebit(i.customer_number, i.amount, i.bank_code, i.branch_code, i.account_type, i.account_number.zfill(7)).as_list()
+        for i in items
+    ]
+    run = DebitRun.objects.create(debit_date=debit_date, created_by=_user(user), items=len(items), amount=sum(i.amount for i in items),
+                                  filename=name, lines=lines)
     audit.record(user=user, action="payments.export_debits", target=run,
                  summary=f"口座振替依頼 {len(items):,}件 {run.amount:,}円（引落日 {debit_date}）" + (f"、消滅債権のため除外 {len(gone):,}件" if gone else ""),
                  detail={"extinguished": sorted(gone)})

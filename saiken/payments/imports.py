@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -89,7 +90,9 @@ def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | N
         from saiken.core.formats.zengin import RECORD_LENGTH, read_debit_result
 
         check_lines(data, limits, record_length=RECORD_LENGTH)
-        return read_debit_result(data, debit_date=debit_date or infer_debit_date(data))
+        parsed = read_debit_result(data, debit_date=debit_date or infer_debit_date(data))
+        check_against_requests(parsed, date.fromisoformat(parsed.meta["引落日"]))
+        return parsed
     if format == Format.CONVENI:
         from saiken.core.formats.conveni_csv import read_conveni
 
@@ -106,6 +109,41 @@ def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | N
             raise FormatError([FieldError(0, "取込レイアウト", "CSV・Excelの取込には取込レイアウト（--mapping）の指定が必要です")])
         return read_table(data, layout, filename, limits)
     raise FormatError([FieldError(0, "形式", f"形式 {format!r} は取り込めません（{', '.join(Format.values)}）")])
+
+
+def check_against_requests(parsed: ParsedFile, debit_date: date) -> None:
+    """A debit result is posted only when it answers a request we wrote: the city's
+    委託者コード (settings.SAIKEN_BANK_CONSIGNOR_CODE), a DebitRun of its debit date, and
+    each record a line of that request (saiken.core.formats.zengin.check_debit_result).
+    Raises FormatError naming each record and field at fault."""
+    from saiken.core.formats.zengin import check_debit_result
+
+    runs = [_request_lines(run) for run in DebitRun.objects.filter(debit_date=debit_date).order_by("id")]
+    requests = [r for r in runs if r is not None]
+    errors = check_debit_result(parsed, consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, requests=requests)
+    if runs and not requests:  # we wrote one, but neither its lines nor its file are kept
+        errors = [e for e in errors if e.field != "引落日"]
+        errors.append(FieldError(1, "引落日", f"引落日 {debit_date} の依頼データの明細もファイルも残っていないため、結果を照合できません"))
+    if errors:
+        raise FormatError(errors)
+
+
+def _request_lines(run: DebitRun):
+    """The lines of a request: kept on the run, or (a run written before they were kept)
+    read back from the request file kept in the document directory; None if neither."""
+    from saiken.core.formats.zengin import RequestedDebit, read_debit_result
+    from saiken.documents.store import NotStored, resolve
+
+    if run.lines is not None:
+        return tuple(RequestedDebit.from_list(row) for row in run.lines)
+    try:
+        kept = read_debit_result(resolve(run.filename, folder="bank", prefix="debits-").read_bytes(), debit_date=run.debit_date, allow_request=True)
+    except (NotStored, OSError, FormatError):
+        return None
+    return tuple(
+        RequestedDebit(r.match["customer_number"], r.amount, r.match["bank_code"], r.match["branch_code"], r.extra.get("account_type", ""), r.match["account_number"])
+        for r in kept.records
+    )
 
 
 def read_table(data, layout, filename, limits):

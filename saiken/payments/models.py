@@ -195,6 +195,10 @@ class DebitRun(models.Model):
     items = models.PositiveIntegerField("件数", default=0)
     amount = models.BigIntegerField("金額", default=0)
     filename = models.CharField("ファイル", max_length=300, blank=True)
+    # Each data record as written: [顧客番号, 引落金額, 引落銀行番号, 引落支店番号, 預金種目, 口座番号]
+    # (saiken.core.formats.zengin.RequestedDebit), so that a result is checked against it.
+    # None for a request written before the lines were kept: its kept file is read instead.
+    lines = models.JSONField("依頼明細", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "口座振替依頼データ"

@@ -845,3 +845,95 @@ def make_debit_result(
             )
         out.append(text)
     return _encode(out, line_ending)
+
+
+# --- a result checked against the city's contract and its own request ----------
+
+
+@dataclass(frozen=True)
+class RequestedDebit:
+    """One data record of a 口座振替依頼データ the city wrote: what its result must repeat."""
+
+    customer_number: str  # 顧客番号, 20 digits
+    amount: int  # 引落金額
+    bank_code: str  # 引落銀行番号
+    branch_code: str  # 引落支店番号
+    account_type: str  # 預金種目
+    account_number: str  # 口座番号, 7 digits
+
+    def as_list(self) -> list:
+        return [self.customer_number, self.amount, self.bank_code, self.branch_code, self.account_type, self.account_number]
+
+    @classmethod
+    def from_list(cls, row) -> RequestedDebit:
+        customer, amount, bank, branch, account_type, account = row
+        return cls(str(customer), int(amount), str(bank), str(branch), str(account_type), str(account))
+
+
+# What a result record must repeat from its request line, by the layout's field names.
+_REPEATED = (
+    ("引落銀行番号", "bank_code"),
+    ("引落支店番号", "branch_code"),
+    ("預金種目", "account_type"),
+    ("口座番号", "account_number"),
+)
+
+
+def _result_value(record: PaymentRecord, attr: str) -> str:
+    if attr == "account_type":
+        return record.extra.get("account_type", "")
+    return record.match.get(attr) or ""
+
+
+def check_debit_result(
+    parsed: ParsedFile, *, consignor_code: str, requests: list[tuple[RequestedDebit, ...]] | None,
+) -> list[FieldError]:
+    """A 口座振替結果データ (種別 91) answers one 依頼データ of ours, or it is not ours to post.
+
+    The bank returns the request it was sent, each data record with its 振替結果コード
+    filled in (全銀協 口座振替 データレコード: the bank fills in 振替結果コード and repeats
+    the rest): so the header's 委託者コード is the one the bank assigned to the city, the
+    引落日 is that of a request the city wrote, and every data record repeats a line of
+    that request — 顧客番号, 引落金額 and the account — and the result holds every line of
+    it, no more and no fewer (合計件数・合計金額). Money is received only as the city asked
+    for it (地方自治法231条の2第3項・同法施行令157条の2, 口座振替による納付 (verify)).
+
+    `requests` is each request written for the file's debit date (oldest first; None or
+    empty: none). The file is checked against the one sharing most of its 顧客番号 (the
+    latest of equals). Returns every problem found (empty: the file may be posted).
+    """
+    errors: list[FieldError] = []
+    theirs = (parsed.meta.get("委託者コード") or "").strip()
+    if theirs != consignor_code:
+        errors.append(FieldError(1, "委託者コード", f"委託者コード {theirs or '（空白）'} は当市の委託者コード {consignor_code} ではありません（他の委託者の結果は取り込みません）"))
+    when = parsed.meta.get("引落日", "")
+    if not requests:
+        errors.append(FieldError(1, "引落日", f"引落日 {when} の口座振替依頼データを作成していません（依頼していない結果は取り込みません）"))
+        return errors
+    customers = {r.match.get("customer_number") for r in parsed.records}
+    best = max(reversed(requests), key=lambda lines: sum(1 for x in lines if x.customer_number in customers))
+    best = tuple(best)
+    asked = {x.customer_number: x for x in best}
+    for r in parsed.records:
+        customer = r.match.get("customer_number") or ""
+        line = asked.get(customer)
+        if line is None:
+            errors.append(FieldError(r.line, "顧客番号", f"顧客番号 {customer} は引落日 {when} の依頼データにありません（依頼していない引落は取り込みません）"))
+            continue
+        if r.amount != line.amount:
+            errors.append(FieldError(r.line, "引落金額", f"引落金額 {r.amount:,}円が依頼した金額 {line.amount:,}円と違います（顧客番号 {customer}）"))
+        for name, attr in _REPEATED:
+            got, want = _result_value(r, attr), getattr(line, attr)
+            if got != want:
+                errors.append(FieldError(r.line, name, f"{name} {got or '（空白）'} が依頼した {want} と違います（顧客番号 {customer}）"))
+    trailer = max((r.line for r in parsed.records), default=1) + 1  # the trailer follows the data records
+    count, amount = len(parsed.records), sum(r.amount for r in parsed.records)
+    want_count, want_amount = len(best), sum(x.amount for x in best)
+    if count != want_count:
+        errors.append(FieldError(trailer, "合計件数", f"結果 {count:,}件が依頼した {want_count:,}件と一致しません"))
+    if amount != want_amount:
+        errors.append(FieldError(trailer, "合計金額", f"結果の合計 {amount:,}円が依頼した合計 {want_amount:,}円と一致しません"))
+    missing = sorted(set(asked) - customers)
+    for customer in missing:
+        errors.append(FieldError(trailer, "顧客番号", f"依頼した顧客番号 {customer}（{asked[customer].amount:,}円）の結果がありません"))
+    return errors
