@@ -896,7 +896,7 @@ def check_debit_result(
     引落日 is that of a request the city wrote, and every data record repeats a line of
     that request — 顧客番号, 引落金額 and the account — and the result holds every line of
     it, no more and no fewer (合計件数・合計金額). Money is received only as the city asked
-    for it (地方自治法231条の2第3項・同法施行令157条の2, 口座振替による納付 (verify)).
+    for it (地方自治法231条の2第3項, 同法施行令155条: 口座振替の方法による納付).
 
     `requests` is each request written for the file's debit date (oldest first; None or
     empty: none). The file is checked against the one sharing most of its 顧客番号 (the
