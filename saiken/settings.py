@@ -220,6 +220,12 @@ SAIKEN_DOCUMENT_DIR = Path(os.environ.get("SAIKEN_DOCUMENT_DIR", DATA_DIR / "doc
 SAIKEN_ISSUER_TITLE = os.environ.get("SAIKEN_ISSUER_TITLE", "新潟市長")
 SAIKEN_CONVENI_ISSUER = os.environ.get("SAIKEN_CONVENI_ISSUER", "912345")
 SAIKEN_CONVENI_CAP = int(os.environ.get("SAIKEN_CONVENI_CAP", "300000"))
+# Issuer codes the city printed before (comma-separated): slips still in residents' hands.
+# A store file's slip of any other issuer refuses the file (saiken.payments.imports.check_contract).
+SAIKEN_CONVENI_FORMER_ISSUERS = tuple(c.strip() for c in os.environ.get("SAIKEN_CONVENI_FORMER_ISSUERS", "").split(",") if c.strip())
+# How far back a store file's 収納日 may reach from the import day (a late file, an agency's
+# resend); an older date refuses the file. A year covers any resend; raise it for a migration.
+SAIKEN_PAYMENT_MAX_AGE_DAYS = int(os.environ.get("SAIKEN_PAYMENT_MAX_AGE_DAYS", "366"))
 # 口座振替・総合振込: the city's contract with its bank (委託者コード, names in half-width kana,
 # the account refunds are paid from). Demo values; each city sets its own.
 SAIKEN_BANK_CONSIGNOR_CODE = os.environ.get("SAIKEN_BANK_CONSIGNOR_CODE", "1234567890")

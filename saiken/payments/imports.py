@@ -40,14 +40,17 @@ from django.utils import timezone
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
+from saiken.core.conveni import SLIP_DEMAND
 from saiken.core.allocation import Component, Debt, allocate
-from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, FieldError, FormatError, ParsedFile, PaymentRecord
+from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, Errors, FieldError, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats.limits import check_lines, check_size
+from saiken.core.plausibility import id_in_range, issuer_error, paid_on_error
+from saiken.demands.models import Demand
 from saiken.ledger.booking import insert_rows
 from saiken.ledger.bulk import PaymentRequest, gc_paused, post_payments, select_in
 from saiken.ledger.errors import BatchRejected
 from saiken.ledger.models import Instalment
-from saiken.payments.matching import Match, match_records
+from saiken.payments.matching import Match, match_records, slip_of_record
 from saiken.payments import uploads
 from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
 from saiken.staff import access, policy
@@ -180,12 +183,73 @@ def preview(
     """What an import by `user` would do, without writing anything."""
     allowed = _scope(user)
     parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
+    check_contract(parsed, format=format, today=timezone.localdate())
     hashes = sorted({key_hash(r.key) for r in parsed.records})
     already = set()
     for start in range(0, len(hashes), 5000):
         already.update(ReceivedPayment.objects.filter(format=format, key_hash__in=hashes[start:start + 5000]).values_list("key", flat=True))
     new = [r for r in parsed.records if r.key not in already]
     return Preview(parsed, within(match_records(new), allowed), already)
+
+
+def accepted_issuers() -> frozenset[str]:
+    """The 収納機関番号 whose slips are the city's: the one it prints
+    (SAIKEN_CONVENI_ISSUER) and any it printed before (SAIKEN_CONVENI_FORMER_ISSUERS)."""
+    return frozenset({settings.SAIKEN_CONVENI_ISSUER, *settings.SAIKEN_CONVENI_FORMER_ISSUERS})
+
+
+def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
+    """FormatError naming every record of a store file that cannot be a payment of ours
+    (saiken.core.plausibility): a slip of another 収納機関番号, or a 収納日 after `today`
+    (the import day), older than SAIKEN_PAYMENT_MAX_AGE_DAYS, or before the slip's
+    instalment was assessed (調定日) or its 督促状 issued (発付日) — the slip carries no
+    issue date of its own.
+
+    Refused whole rather than leaving the records unmatched: the agency's file under the
+    city's contract holds only the city's slips, and a record that breaks it means the file
+    is not the one the agency should have sent (its remittance would not agree either)."""
+    if format != Format.CONVENI:
+        return
+    from saiken.core.formats.conveni_csv import BARCODE, PAID_DATE
+
+    accepted = accepted_issuers()
+    max_age = settings.SAIKEN_PAYMENT_MAX_AGE_DAYS
+    errors = Errors()
+    issued = _slip_issue_days(parsed.records)
+    for r in parsed.records:
+        barcode = r.match.get("barcode", "")
+        why = issuer_error(barcode[2:8], accepted)
+        if why:
+            errors.append(FieldError(r.line, BARCODE, why))
+            continue
+        on, what = issued.get(r.line, (None, ""))
+        why = paid_on_error(r.paid_on, today=today, max_age_days=max_age, issued_on=on, issued_what=what)
+        if why:
+            errors.append(FieldError(r.line, PAID_DATE, why))
+    if errors:
+        raise FormatError(errors)
+
+
+def _slip_issue_days(records) -> dict[int, tuple[date, str]]:
+    """Per line: the day the record's slip could first have been paid, and what it is."""
+    instalments: dict[int, int] = {}
+    demands: dict[int, int] = {}
+    for r in records:
+        slip = slip_of_record(r)
+        if slip is None or not id_in_range(slip[1]):
+            continue
+        (demands if slip[0] == SLIP_DEMAND else instalments)[r.line] = slip[1]
+    assessed: dict[int, date] = {}
+    ids = sorted(set(instalments.values()))
+    for start in range(0, len(ids), 5000):
+        assessed.update(select_in(Instalment, ("id", "assessed_on"), "id", ids[start:start + 5000], ordered=False))
+    demand_issued: dict[int, date] = {}
+    ids = sorted(set(demands.values()))
+    for start in range(0, len(ids), 5000):
+        demand_issued.update(Demand.objects.filter(pk__in=ids[start:start + 5000]).values_list("pk", "issued_on"))
+    out = {line: (assessed[i], f"調定 {i} の調定日") for line, i in instalments.items() if i in assessed}
+    out.update({line: (demand_issued[i], f"督促状 {i} の発付日") for line, i in demands.items() if i in demand_issued})
+    return out
 
 
 def _scope(user) -> frozenset[int] | None:
@@ -235,6 +299,7 @@ def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filenam
     try:
         parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
         _check_totals(parsed)
+        check_contract(parsed, format=format, today=timezone.localdate())
     except FormatError as e:
         batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], error_count=e.total, **common)
         raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{e.total:,}件）。", e.errors, batch, e.total) from e

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, slip_of
 from saiken.core.formats import PaymentRecord
+from saiken.core.plausibility import id_in_range
 from saiken.demands.models import DemandLine
 from saiken.ledger.bulk import select_in
 from saiken.ledger.models import Instalment
@@ -40,12 +41,12 @@ class Match:
 def _instalment_key(r: PaymentRecord) -> int | None:
     for name in ("instalment_id", "customer_number"):
         raw = r.match.get(name, "").strip()
-        if raw.isdigit() and int(raw) > 0:
+        if raw.isascii() and raw.isdigit() and int(raw) > 0:
             return int(raw)
     return None
 
 
-def _slip(r: PaymentRecord) -> tuple[str, int] | None:
+def slip_of_record(r: PaymentRecord) -> tuple[str, int] | None:
     raw = r.match.get("barcode", "")
     if len(raw) != 44:
         return None
@@ -71,7 +72,7 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
         if iid is not None:
             wanted_ids[r.line] = iid
             continue
-        slip = _slip(r)
+        slip = slip_of_record(r)
         if slip is not None:
             kind, ident = slip
             if kind == SLIP_INSTALMENT:
@@ -84,11 +85,11 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
             wanted_notices[r.line] = notice
 
     existing: set[int] = set()
-    ids = sorted(set(wanted_ids.values()))
+    ids = sorted({i for i in wanted_ids.values() if id_in_range(i)})
     for start in range(0, len(ids), CHUNK):
         existing.update(i for (i,) in select_in(Instalment, ("id",), "id", ids[start:start + CHUNK], ordered=False))
     demand_lines: dict[int, list[int]] = defaultdict(list)
-    demand_ids = sorted(set(wanted_demands.values()))
+    demand_ids = sorted({i for i in wanted_demands.values() if id_in_range(i)})
     for start in range(0, len(demand_ids), CHUNK):
         for demand_id, iid in (
             DemandLine.objects.filter(demand_id__in=demand_ids[start:start + CHUNK])
@@ -104,7 +105,13 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
 
     out: dict[int, Match] = {}
     for r in records:
-        if r.line in wanted_ids:
+        # An id of 2^63 or more is no key of ours; it is never sent to the database
+        # (SQLite cannot bind it), and the record waits for a clerk as unmatched.
+        ident = wanted_ids.get(r.line, wanted_demands.get(r.line))
+        if ident is not None and not id_in_range(ident):
+            what = "督促状" if r.line in wanted_demands else "調定"
+            out[r.line] = Match(reason=f"{what}番号 {ident} は範囲外です（この市の番号ではありません）")
+        elif r.line in wanted_ids:
             iid = wanted_ids[r.line]
             out[r.line] = Match((iid,)) if iid in existing else Match(reason=f"調定 {iid} が見つかりません")
         elif r.line in wanted_demands:
