@@ -179,11 +179,12 @@ def infer_debit_date(data: bytes, today: date | None = None) -> date:
 
 def preview(
     data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, debit_date: date | None = None, user=None,
+    today: date | None = None,
 ) -> Preview:
     """What an import by `user` would do, without writing anything."""
     allowed = _scope(user)
     parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
-    check_contract(parsed, format=format, today=timezone.localdate())
+    check_contract(parsed, format=format, today=today or timezone.localdate())
     hashes = sorted({key_hash(r.key) for r in parsed.records})
     already = set()
     for start in range(0, len(hashes), 5000):
@@ -283,14 +284,17 @@ def within(matches: dict[int, Match], allowed: frozenset[int] | None) -> dict[in
 
 def import_payments(
     data: bytes, *, format: str, filename: str, mapping: ImportMapping | None = None, user=None,
-    debit_date: date | None = None,
+    debit_date: date | None = None, today: date | None = None,
 ) -> PaymentImport:
+    """Take the file whole or refuse it (see the module docstring). `today` is the import
+    day the payment dates are checked against (check_contract): the local date unless a
+    replay (the benchmark, a test) names another."""
     allowed = _scope(user)  # refused before anything is written, the history included
     with gc_paused():
-        return _import(allowed, data, format=format, filename=filename, mapping=mapping, user=user, debit_date=debit_date)
+        return _import(allowed, data, format=format, filename=filename, mapping=mapping, user=user, debit_date=debit_date, today=today or timezone.localdate())
 
 
-def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filename: str, mapping: ImportMapping | None, user, debit_date: date | None) -> PaymentImport:
+def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filename: str, mapping: ImportMapping | None, user, debit_date: date | None, today: date) -> PaymentImport:
     sha = hashlib.sha256(data).hexdigest()
     earlier = PaymentImport.objects.filter(format=format, sha256=sha, status=PaymentImport.Status.POSTED).first()
     if earlier is not None:
@@ -299,7 +303,7 @@ def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filenam
     try:
         parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
         _check_totals(parsed)
-        check_contract(parsed, format=format, today=timezone.localdate())
+        check_contract(parsed, format=format, today=today)
     except FormatError as e:
         batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], error_count=e.total, **common)
         raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{e.total:,}件）。", e.errors, batch, e.total) from e
