@@ -92,6 +92,11 @@ def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | N
     if format == Format.ZENGIN_DEBIT_RESULT:
         from saiken.core.formats.zengin import RECORD_LENGTH, read_debit_result
 
+        from saiken.core.formats.sniff import zengin_file_problem
+
+        problem = zengin_file_problem(data)
+        if problem:  # named before the header's date is read (it would read as garbled)
+            raise FormatError([FieldError(1, "ファイル", problem)])
         check_lines(data, limits, record_length=RECORD_LENGTH)
         parsed = read_debit_result(data, debit_date=debit_date or infer_debit_date(data))
         check_against_requests(parsed, date.fromisoformat(parsed.meta["引落日"]))

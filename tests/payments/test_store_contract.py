@@ -150,3 +150,21 @@ def test_a_customer_number_of_two_to_the_63_is_unmatched(owed, key):
     assert matches[2].reason == f"調定 {2**63 - 1} が見つかりません"
     assert matches[3].reason == f"調定番号 {2**63} は範囲外です（この市の番号ではありません）"
     assert matches[4].reason == f"調定番号 {'9' * 20} は範囲外です（この市の番号ではありません）"
+
+
+ZENGIN = __import__("pathlib").Path(__file__).parent.parent / "data" / "zengin"
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("bad/utf8_names.dat", "UTF-8 のファイルです"),
+    ("bad/ebcdic_bytes.dat", "EBCDIC"),
+    ("no_header", "ヘッダー・レコード（データ区分 1）がありません"),
+])
+def test_a_debit_result_without_a_date_names_what_is_wrong(name, reason):
+    """Without a debit date, these three all got "ヘッダーの引落日（MMDD）が読めません" with garbled bytes."""
+    data = (ZENGIN / "result_crlf.dat").read_bytes()[122:] if name == "no_header" else (ZENGIN / name).read_bytes()
+    with pytest.raises(ImportRefused) as e:
+        import_payments(data, format="zengin-debit-result", filename="result.dat", user=operator())
+    assert [(x.line, x.field) for x in e.value.errors] == [(1, "ファイル")]
+    assert e.value.errors[0].reason.startswith(reason)
+    assert ReceivedPayment.objects.count() == 0
