@@ -40,8 +40,8 @@ from django.utils import timezone
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
-from saiken.core.conveni import SLIP_DEMAND
 from saiken.core.allocation import Component, Debt, allocate
+from saiken.core.conveni import SLIP_DEMAND
 from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, Errors, FieldError, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats.limits import check_lines, check_size
 from saiken.core.plausibility import id_in_range, issuer_error, paid_on_error
@@ -90,9 +90,8 @@ def parse(data: bytes, *, format: str, filename: str, mapping: ImportMapping | N
     limits = uploads.limits()
     check_size(len(data), limits)
     if format == Format.ZENGIN_DEBIT_RESULT:
-        from saiken.core.formats.zengin import RECORD_LENGTH, read_debit_result
-
         from saiken.core.formats.sniff import zengin_file_problem
+        from saiken.core.formats.zengin import RECORD_LENGTH, read_debit_result
 
         problem = zengin_file_problem(data)
         if problem:  # named before the header's date is read (it would read as garbled)
