@@ -357,13 +357,11 @@ def require_documents(user, run: ReminderRun) -> None:
 def claim_for_rendering(run: ReminderRun, user) -> bool:
     """Mark the run as rendering unless it already is or is done (two clicks make one PDF);
     refused unless `user` may make its letters. A claim is audited (reminder.render)."""
+    from saiken.demands.documents import claim_document
+
     require_documents(user, run)
     with transaction.atomic():
-        claimed = bool(
-            ReminderRun.objects.filter(pk=run.pk, count__gt=0)
-            .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
-            .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
-        )
+        claimed = claim_document(ReminderRun.objects.filter(pk=run.pk, count__gt=0))
         if claimed:
             audit.record(user=user, action="reminder.render", target=run, summary=f"催告書PDFの作成（{run.count:,}件）")
     return claimed

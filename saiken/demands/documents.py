@@ -48,16 +48,22 @@ def require_documents(user, run: DemandRun) -> None:
     policy.require_all(user, Act.DEMAND_DOCUMENT, receivable_ids_of(run))
 
 
+def claim_document(runs) -> bool:
+    """Mark the run in `runs` (a DemandRun or another model with the same document fields,
+    filtered to one run with something to print) as rendering, unless it already is or is
+    done: two clicks make one PDF. True if this call claimed it."""
+    return bool(
+        runs.exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
+        .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
+    )
+
+
 def claim_for_rendering(run: DemandRun, user) -> bool:
     """Mark the run as rendering unless it already is or is done (two clicks make one PDF);
     refused unless `user` may make its documents. A claim is audited (demand.render)."""
     require_documents(user, run)
     with transaction.atomic():
-        claimed = bool(
-            DemandRun.objects.filter(pk=run.pk, demands__gt=0)
-            .exclude(document_status__in=[DocumentStatus.RENDERING, DocumentStatus.DONE])
-            .update(document_status=DocumentStatus.RENDERING, pages_done=0, document_error="")
-        )
+        claimed = claim_document(DemandRun.objects.filter(pk=run.pk, demands__gt=0))
         if claimed:
             audit.record(
                 user=user, action="demand.render", target=run,
