@@ -22,7 +22,7 @@ from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
 from saiken.ledger import late_charges
-from saiken.ledger.actions import check_arose_on, check_instalment_dates
+from saiken.ledger.actions import check_arose_on, check_instalment_dates, late_charge_memo
 from saiken.ledger.booking import EntryRow, book, book_rows, execute_many_params, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
@@ -255,8 +255,8 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
         payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments, cluster="debtor_id")
         Payment.tally((p[1], p[4], p[5], p[2]) for p in payments)  # receivable, booked on, channel, amount
         entries = [
-            EntryRow(iid, kind, component, amount, p[4], payment_id=None if kind == assessment else pid, created_by_id=user_id,
-                     memo=f"延滞金確定（{p[3]:%Y-%m-%d}納付）" if kind == assessment else "")
+            EntryRow(iid, kind, component, amount, p[4], payment_id=pid, created_by_id=user_id,
+                     memo=late_charge_memo(p[3]) if kind == assessment else "")
             for pid, p, these in zip(payment_ids, payments, allocations)
             for iid, component, amount, kind in these
         ]
