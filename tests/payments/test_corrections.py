@@ -148,3 +148,39 @@ def test_bad_requests_write_nothing(taro, hanako, nursery_fee, people):
         with pytest.raises(LedgerError, match=match):
             corrections.request(**ask, **kw)
     assert not PaymentCorrection.objects.exists()
+
+
+# ---- the screens -------------------------------------------------------------------------
+
+
+def test_the_screens_ask_then_approve_a_move(client, taro, hanako, nursery_fee, people):
+    wrong, right = fee(taro, nursery_fee), fee(hanako, nursery_fee)
+    posted = record_payment(debtor=taro, receivable=nursery_fee, amount=10_000, paid_on=date(2026, 5, 20), instalment=wrong, channel="bank")
+    client.force_login(people["clerk"])
+    page = client.get(f"/debtors/{taro.pk}/").content.decode()
+    assert f"/payments/corrections/new/{posted.payment.pk}/" in page
+    url = f"/payments/corrections/new/{posted.payment.pk}/"
+    found = client.post(url, {"kind": "move", "reason": "同姓同名の別人", "debtor": str(hanako.pk), "find": "1"}).content.decode()
+    assert hanako.name in found and f'value="{right.pk}"' in found
+    r = client.post(url, {"kind": "move", "reason": "同姓同名の別人", "debtor": str(hanako.pk), "targets": [str(right.pk)], "submit": "1"})
+    c = PaymentCorrection.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/payments/corrections/{c.pk}/"
+    own = client.get(r["Location"]).content.decode()
+    assert "承認して取消仕訳を計上" not in own  # a clerk does not decide
+    client.force_login(people["manager"])
+    assert "承認待ち 1件" in client.get("/payments/corrections/").content.decode()
+    assert "承認して取消仕訳を計上" in client.get(r["Location"]).content.decode()
+    client.post(r["Location"], {"approve": "1", "note": ""})
+    assert (owed(wrong), owed(right)) == (10_000, 0)
+    assert "承認済" in client.get(r["Location"]).content.decode()
+
+
+def test_another_department_is_refused_on_every_screen(client, taro, nursery_fee, people):
+    i = fee(taro, nursery_fee)
+    posted = record_payment(debtor=taro, receivable=nursery_fee, amount=4_000, paid_on=date(2026, 5, 20), instalment=i)
+    c = corrections.request(payment=posted.payment, kind="cancel", reason="誤り", user=people["clerk"], today=TODAY)
+    client.force_login(people["tax_manager"])
+    assert client.get(f"/payments/corrections/new/{posted.payment.pk}/").status_code in (403, 404)
+    assert client.post(f"/payments/corrections/{c.pk}/", {"approve": "1"}).status_code == 404
+    assert taro.name not in client.get("/payments/corrections/").content.decode()
+    assert owed(i) == 6_000
