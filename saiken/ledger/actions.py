@@ -77,6 +77,9 @@ def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment]
         fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
 
 
+OVERPAYMENT_MEMO = "過納"  # the excess of a payment, held as 過誤納金 (every posting path writes it)
+
+
 def late_charge_memo(paid_on: date) -> str:
     return f"延滞金確定（{paid_on:%Y-%m-%d}納付）"
 
@@ -250,7 +253,7 @@ def record_payment(
     if rest:
         holder = targets[-1]
         entries.append(Entry(instalment=holder, kind=Kind.PAYMENT, amount=rest, **common))
-        entries.append(Entry(instalment=holder, kind=Kind.OVERPAYMENT, amount=rest, memo="過納", **common))
+        entries.append(Entry(instalment=holder, kind=Kind.OVERPAYMENT, amount=rest, memo=OVERPAYMENT_MEMO, **common))
     return Posted(payment, book(entries, _debts(*targets)), rest)
 
 
