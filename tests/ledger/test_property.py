@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from saiken.ledger import actions
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment, Payment
-from saiken.ledger.verify import balance_differences, payment_differences, summary_differences
+from saiken.ledger.verify import balance_differences, payment_differences, reversal_differences, summary_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -77,4 +77,5 @@ def test_caches_always_equal_the_entries(steps, taro, hanako, city_tax, housing)
         assert list(balance_differences()) == []
         assert list(summary_differences()) == []
         assert list(payment_differences()) == []
+        assert list(reversal_differences()) == []
         transaction.set_rollback(True)

@@ -95,12 +95,15 @@ def test_a_bulk_posting_is_reversed_the_same_way(taro, city_tax):
 
 
 def test_a_fixing_written_before_it_carried_its_payment_is_found(taro, city_tax):
+    from saiken.ledger.verify import reversal_differences
+
     i = tax(taro, city_tax)
     posted = record_payment(debtor=taro, receivable=city_tax, amount=57_700, paid_on=date(2026, 5, 29), instalment=i)
     Entry.objects.filter(instalment=i, kind=Kind.ASSESSMENT, component=Component.LATE_CHARGE).update(payment=None)  # as before
     reverse_payment(payment=posted.payment, booked_on=date(2026, 6, 1), reason="誤消込")
     assert figures(i) == (56_400, 0, 0, 0)
     assert clean()
+    assert list(reversal_differences()) == []
 
 
 def refused(payment, match, **kw):
@@ -156,3 +159,16 @@ def test_a_reversed_payment_acknowledged_nothing(taro, city_tax):
     reverse_payment(payment=posted.payment, booked_on=date(2027, 3, 2), reason="別人の納付を誤って消込")
     after = project_instalments([i.id, untouched.id], as_of)
     assert after[i.id].completes_on == after[untouched.id].completes_on
+
+
+def test_check_ledger_proves_each_reversal_is_whole(taro, city_tax):
+    from saiken.ledger.verify import reversal_differences
+
+    i = tax(taro, city_tax)
+    posted = record_payment(debtor=taro, receivable=city_tax, amount=60_000, paid_on=date(2026, 5, 29), instalment=i)
+    reverse_payment(payment=posted.payment, booked_on=date(2026, 6, 1), reason="誤消込")
+    assert list(reversal_differences()) == []
+    # A reversal entry lost (only a tampered database can do this: entries are never deleted).
+    Entry.objects.filter(kind=Kind.ASSESSMENT_REVERSAL).delete()
+    found = list(reversal_differences())
+    assert [(d.field, d.cached, d.recomputed) for d in found] == [("取消されていない額", 0, 1_300)]
