@@ -36,6 +36,21 @@ def issuer_error(issuer: str, accepted: Collection[str]) -> str | None:
     return f"収納機関番号 {issuer} はこの市の番号（{ours}）ではありません。他の収納機関の払込票は取り込めません（収納代行業者に確認してください）"
 
 
+def stamp_error(flag: str, where: str) -> str | None:
+    """Why a stamp flag (印紙フラグ) `flag` cannot be on a slip of the city's (None if it can).
+
+    The GS1-128 収納用バーコード carries a stamp flag (position 37: 0 印紙不要, 1 印紙必要),
+    and the agency's 速報・確報 repeats it as 印紙フラグ. A receipt for public money is a
+    document of a local public body and bears no revenue stamp (印紙税法第5条第2号:
+    国・地方公共団体が作成した文書は非課税 (verify: the store's receipt as the city's)),
+    so every slip the city prints carries 0; a 1 on one of its slips is a slip the city
+    did not print, or a file that is not what the store read.
+    """
+    if flag == "0":
+        return None
+    return f"{where}が「{flag}」です。市の公金の払込票は印紙不要（0）だけです（収入印紙の要る払込票は市が発行していません）"
+
+
 def earliest_payment_day(today: date, max_age_days: int) -> date:
     """The oldest payment day a file arriving `today` may carry."""
     return today - timedelta(days=max_age_days)

@@ -37,6 +37,7 @@ import jaconv
 
 from saiken.catalog.seed import RECEIVABLES
 from saiken.core.calendar import statutory_due
+from saiken.core.formats.kana import bank_kana
 from saiken.core.fiscal import fiscal_year_of
 from saiken.demo import names, places
 
@@ -47,6 +48,11 @@ SCALES = {"XS": 300, "S": 10_000, "M": 100_000, "L": 1_000_000}
 PRE_HISTORY_YEARS = 5
 CORPORATION_SHARE = 0.03
 DUPLICATE_SHARE = 0.015
+# Direct debit (口座振替): the share of the people owing one of DEBIT_RECEIVABLES in the
+# current year who have the city debit it from their account (a city's 口座振替率 for
+# 市税 and 保育料 is about a third), as mandates (口座振替依頼書) of the demo city.
+DEBIT_RECEIVABLES = ("city_tax", "nursery_fee")
+DEBIT_SHARE = 0.35
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,15 @@ class CityConfig:
     debtors: int
     as_of: date
     years: int = 6
+    debit_share: float = DEBIT_SHARE  # of (person, receivable) of DEBIT_RECEIVABLES with a mandate
 
     def __post_init__(self):
         if self.debtors < 1:
             raise ValueError("debtors must be at least 1")
         if self.years < 1:
             raise ValueError("years must be at least 1")
+        if not 0.0 <= self.debit_share <= 1.0:
+            raise ValueError("debit_share must be between 0 and 1")
 
     @property
     def last_fy(self) -> int:
@@ -137,6 +146,20 @@ class PlannedWriteOff(NamedTuple):
     reason: str  # WriteOffReason value
 
 
+class PlannedMandate(NamedTuple):
+    """A 口座振替依頼 (direct-debit mandate) of one of the person's records for one receivable."""
+
+    record: int
+    receivable: str
+    bank_code: str
+    branch_code: str
+    account_type: str  # 預金種目: 1 普通, 2 当座, 3 納税準備
+    account_number: str  # 7 digits
+    holder_kana: str  # the account's name as the bank holds it: half-width kana, no small kana
+    valid_from: date
+    debited_before: bool  # the first debit (新規コード 1) is behind it
+
+
 @dataclass
 class PersonPlan:
     number: int
@@ -144,6 +167,7 @@ class PersonPlan:
     instalments: list[PlannedInstalment] = field(default_factory=list)
     payments: list[PlannedPayment] = field(default_factory=list)
     write_offs: list[PlannedWriteOff] = field(default_factory=list)
+    mandates: list[PlannedMandate] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------
@@ -513,7 +537,51 @@ def plan_person(cfg: CityConfig, number: int) -> PersonPlan:
 
     for fy in range(cfg.pre_fy, cfg.last_fy + 1):
         _plan_year(p, fy)
+    _plan_mandates(p)
     return p.plan
+
+
+# Accounts of the city's residents: (bank, branch, weight) at banks of the Niigata area
+# (統一金融機関コード of the 全銀協 master; tests check each exists).
+DEBIT_BRANCHES = (
+    ("0140", "270", 18), ("0140", "253", 10), ("0140", "259", 8), ("0140", "239", 4),  # 第四北越 新潟・新潟駅前・南新潟・県庁
+    ("0532", "002", 8), ("0532", "070", 4),  # 大光 新潟・新潟駅前
+    ("9900", "108", 14), ("9900", "118", 6),  # ゆうちょ 店名 一〇八・一一八
+    ("1370", "002", 6),  # 新潟信金 本店
+    ("2351", "002", 4),  # 新潟縣信組 本店営業部
+    ("5864", "001", 6),  # 新潟市農協
+    ("0001", "400", 4), ("0009", "007", 3), ("0005", "426", 3),  # みずほ・三井住友・三菱UFJ 新潟
+)
+
+
+def _plan_mandates(p: _Person) -> None:
+    """Direct-debit mandates for the person's DEBIT_RECEIVABLES owed in the current year.
+
+    Drawn from a random stream of their own, so the share changes no other part of the
+    city (its debtors, instalments and payments stay those of the same seed)."""
+    cfg = p.cfg
+    rng = Random(f"debit:{cfg.seed}:{p.number}")
+    seen: set[tuple[int, str]] = set()
+    for e in p.enrolments:
+        key = (e.record, e.receivable)
+        if e.receivable not in DEBIT_RECEIVABLES or key in seen or not e.first <= cfg.last_fy <= e.last:
+            continue
+        seen.add(key)
+        if rng.random() >= cfg.debit_share:
+            continue
+        record = p.plan.records[e.record]
+        try:
+            holder = bank_kana(record.name_kana, 30)
+        except ValueError:  # a reading a bank could not hold: the person pays another way
+            continue
+        bank, branch = _weighted(rng, [((b, br), w) for b, br, w in DEBIT_BRANCHES])
+        corporation = record.kind == "corporation"
+        kind = "2" if corporation and rng.random() < 0.5 else ("3" if e.receivable == "city_tax" and rng.random() < 0.03 else "1")
+        since = max(e.first, cfg.first_fy, cfg.last_fy - rng.randint(0, 5))
+        p.plan.mandates.append(PlannedMandate(
+            e.record, e.receivable, bank, branch, kind, f"{rng.randint(1, 9_999_999):07d}", holder, date(since, 4, 1),
+            debited_before=since < cfg.last_fy,
+        ))
 
 
 def _with_identifiers(record: DebtorRecord, systems: set[str], number: int) -> DebtorRecord:
@@ -929,6 +997,7 @@ class Block:
     instalments: list[PlannedInstalment]  # .record is a block-wide record index
     payments: list[PlannedPayment]  # .instalment is a block-wide instalment index
     write_offs: list[PlannedWriteOff]
+    mandates: list[PlannedMandate] = field(default_factory=list)  # .record is a block-wide record index
 
 
 def plan_block(cfg: CityConfig, start: int, stop: int) -> Block:
@@ -936,6 +1005,7 @@ def plan_block(cfg: CityConfig, start: int, stop: int) -> Block:
     instalments: list[PlannedInstalment] = []
     payments: list[PlannedPayment] = []
     write_offs: list[PlannedWriteOff] = []
+    mandates: list[PlannedMandate] = []
     for number in range(start, stop):
         plan = plan_person(cfg, number)
         r0, i0 = len(records), len(instalments)
@@ -943,7 +1013,8 @@ def plan_block(cfg: CityConfig, start: int, stop: int) -> Block:
         instalments += [i._replace(record=i.record + r0) for i in plan.instalments]
         payments += [x._replace(instalment=x.instalment + i0) for x in plan.payments]
         write_offs += [w._replace(instalment=w.instalment + i0) for w in plan.write_offs]
-    return Block(start, stop, records, instalments, payments, write_offs)
+        mandates += [m._replace(record=m.record + r0) for m in plan.mandates]
+    return Block(start, stop, records, instalments, payments, write_offs, mandates)
 
 
 def blocks(cfg: CityConfig, size: int = 2_500) -> Iterator[Block]:

@@ -24,6 +24,7 @@ from saiken.debtors.models import Contact, Debtor, DebtorIdentifier
 from saiken.demo.city import Block, CityConfig, blocks
 from saiken.ledger.bulk import AssessmentRequest, PaymentRequest, assess_bulk, post_payments, write_off_bulk
 from saiken.ledger.models import Instalment, LedgerSummary
+from saiken.payments.models import DirectDebitMandate
 
 BLOCK_SIZE = 2_500  # people per block: ~50,000 instalment lines
 PAYMENT_CHUNK = 50_000
@@ -38,6 +39,7 @@ class Loaded:
     instalments: int = 0
     payments: int = 0
     write_offs: int = 0
+    mandates: int = 0
     lines_by_year: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -189,6 +191,13 @@ def _load_block(block: Block, receivables: dict[str, int], done: Loaded) -> None
         done.payments += len(chunk)
     write_offs = sorted(block.write_offs, key=lambda w: (w.booked_on, w.instalment))
     done.write_offs += write_off_bulk([(instalment_ids[w.instalment], w.booked_on, w.reason) for w in write_offs], note="デモデータ")
+    DirectDebitMandate.objects.bulk_create([
+        DirectDebitMandate(debtor_id=ids[m.record], receivable_id=receivables[m.receivable], bank_code=m.bank_code,
+                           branch_code=m.branch_code, account_type=m.account_type, account_number=m.account_number,
+                           holder_kana=m.holder_kana, valid_from=m.valid_from, first_debit_done=m.debited_before)
+        for m in block.mandates
+    ])
+    done.mandates += len(block.mandates)
 
 
 def collection_totals(year: int) -> Line:

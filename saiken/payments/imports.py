@@ -44,7 +44,7 @@ from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.conveni import SLIP_DEMAND
 from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, Errors, FieldError, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats.limits import check_lines, check_size
-from saiken.core.plausibility import id_in_range, issuer_error, paid_on_error
+from saiken.core.plausibility import id_in_range, issuer_error, paid_on_error, stamp_error
 from saiken.demands.models import Demand
 from saiken.ledger.booking import insert_rows
 from saiken.ledger.bulk import PaymentRequest, gc_paused, post_payments, select_in
@@ -215,7 +215,7 @@ def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
     is not the one the agency should have sent (its remittance would not agree either)."""
     if format != Format.CONVENI:
         return
-    from saiken.core.formats.conveni_csv import BARCODE, PAID_DATE
+    from saiken.core.formats.conveni_csv import BARCODE, PAID_DATE, STAMP
 
     accepted = accepted_issuers()
     max_age = settings.SAIKEN_PAYMENT_MAX_AGE_DAYS
@@ -227,6 +227,12 @@ def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
         if why:
             errors.append(FieldError(r.line, BARCODE, why))
             continue
+        # Our slips are public money: the barcode's stamp flag (position 37) and the
+        # agency's 印紙フラグ column are both 0.
+        for field, flag, where in ((BARCODE, barcode[36:37], "バーコードの印紙フラグ（37桁目）"), (STAMP, r.extra.get("stamp_flag", "0"), "印紙フラグ")):
+            why = stamp_error(flag, where)
+            if why:
+                errors.append(FieldError(r.line, field, why))
         on, what = issued.get(r.line, (None, ""))
         why = paid_on_error(r.paid_on, today=today, max_age_days=max_age, issued_on=on, issued_what=what)
         if why:

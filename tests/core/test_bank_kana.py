@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from saiken.core.formats.kana import bank_kana
+from saiken.core.formats.kana import bank_kana, name_error
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,38 @@ def test_truncated_names_are_whole_prefixes(name, width):
     assert full.startswith(cut)
     assert full[len(cut) : len(cut) + 1] not in ("ﾞ", "ﾟ")  # the next byte never belonged to cut
     assert len(cut) >= min(width, len(full)) - 1
+
+
+# Every kind of character a clerk types into a name, small kana and marks included.
+TYPED = KANA + "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶヴゔがぱﾞﾟｧｨｩｪｫｯｬｭｮｶﾞﾊﾟ ｰ"
+
+
+@given(st.text(alphabet=TYPED, max_size=40), st.integers(min_value=1, max_value=40))
+def test_what_the_writer_makes_the_strict_reader_takes(name, width):
+    """bank_kana either refuses a name or gives one the 全銀協 reader takes (no small kana,
+    no detached ﾞ/ﾟ), cut to any width."""
+    try:
+        kana = bank_kana(name, width)
+    except ValueError:
+        return
+    assert name_error(kana) is None, kana
+
+
+@pytest.mark.parametrize(
+    "read, phrase",
+    [
+        ("ﾔﾏﾀﾞ ﾀﾛｯ", "小さい仮名「ｯ」"),
+        ("ｷｬﾉﾝ", "銀行の登録は「ﾔ」"),
+        ("ﾞﾔﾏﾀﾞ", "先頭の「ﾞ」"),
+        ("ﾔﾏﾀﾞ ﾞﾀﾛｳ", "「 」の後の「ﾞ」"),
+        ("ﾏﾟﾘ", "「ﾏ」の後の「ﾟ」"),
+        ("ｶﾞﾞ", "「ﾞ」の後の「ﾞ」"),
+    ],
+)
+def test_the_reader_names_what_no_bank_writes(read, phrase):
+    assert phrase in name_error(read)
+
+
+@pytest.mark.parametrize("read", ["", "ﾔﾏﾀﾞ ﾀﾛｳ", "ｶﾞｷﾞﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟｳﾞﾜﾞｦﾞ", "(ｶ)ABC-1.", "ﾊﾟ-ｸ"])
+def test_the_reader_takes_what_banks_write(read):
+    assert name_error(read) is None

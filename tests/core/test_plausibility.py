@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from saiken.core.plausibility import ID_MAX, earliest_payment_day, id_in_range, issuer_error, paid_on_error
+from saiken.core.plausibility import ID_MAX, earliest_payment_day, id_in_range, issuer_error, paid_on_error, stamp_error
 
 TODAY = date(2028, 3, 1)  # a leap year: 30 days back crosses 29 February
 
@@ -41,3 +41,9 @@ def test_the_issue_dates():
     today = date(2026, 12, 7)
     assert paid_on_error(date(2099, 12, 31), today=today, max_age_days=366) is not None
     assert paid_on_error(date(1900, 1, 1), today=today, max_age_days=366) is not None
+
+
+def test_stamp_flag_of_public_money_is_zero():
+    assert stamp_error("0", "印紙フラグ") is None
+    for flag in ("1", "2", " "):
+        assert "市の公金の払込票は印紙不要（0）だけです" in stamp_error(flag, "印紙フラグ")

@@ -258,6 +258,15 @@ def test_the_date_must_be_the_one_asked_for():
         ("utf8_names", 2, "引落銀行名", "UTF-8 の文字があります"),
         ("missing_end", 0, "データ区分", "エンドレコード（データ区分 9）がありません"),
         ("data_after_end", 12, "データ区分", "エンドレコード（11行目）の後にレコードがあります"),
+        ("small_kana", 2, "預金者名", "小さい仮名「ｯ」"),
+        ("detached_mark", 2, "預金者名", "先頭の「ﾞ」は仮名から離れています"),
+        ("account_type_5", 2, "預金種目", "預金種目「5」は口座振替にありません"),
+        ("dummy_not_blank", 2, "ダミー", "ダミー（113〜120バイト目）は空白のはずが「00000000」です"),
+        ("byte_0x80", 2, "預金者名", "文字ではないバイト 0x80 があります（70バイト目"),
+        ("byte_0xA0", 2, "預金者名", "文字ではないバイト 0xA0"),
+        ("byte_0xFD", 2, "預金者名", "文字ではないバイト 0xFD"),
+        ("byte_0xFE", 2, "預金者名", "文字ではないバイト 0xFE"),
+        ("byte_0xFF", 2, "預金者名", "文字ではないバイト 0xFF"),
     ],
 )
 def test_bad_file(name, line, field, phrase):
@@ -278,6 +287,12 @@ def test_bad_file(name, line, field, phrase):
         ("data_after_end", 1),
         ("utf8_names", 9),  # every record with kana in it
         ("paid_plus_failed", 2),  # the 不能 count disagrees with the data and with the total
+        ("small_kana", 1),
+        ("detached_mark", 1),
+        ("account_type_5", 1),
+        ("dummy_not_blank", 1),
+        ("byte_0x80", 1),
+        ("byte_0xFF", 1),
     ],
 )
 def test_one_defect_gives_no_cascade(name, count):

@@ -38,5 +38,6 @@ def test_a_bad_file_changes_nothing(folder, path, taro, city_tax):
 
 def test_the_corpus_covers_every_defect_the_issue_names():
     names = {p.stem for _, p in BAD}
-    for defect in ("record_length", "trailer_count", "trailer_amount", "bad_check_digit", "unknown_bank", "amount_overflow", "wrong_encoding", "ebcdic_bytes"):
+    for defect in ("record_length", "trailer_count", "trailer_amount", "bad_check_digit", "unknown_bank", "amount_overflow", "wrong_encoding", "ebcdic_bytes",
+                   "small_kana", "detached_mark", "account_type_5", "dummy_not_blank", "byte_0x80", "byte_0xA0", "byte_0xFD", "byte_0xFE", "byte_0xFF"):
         assert defect in names, defect

@@ -63,9 +63,40 @@ _SEMI_VOICED = frozenset("ﾊﾋﾌﾍﾎ")
 
 
 def _check_marks(text: str, name: str) -> None:
+    i = _detached_mark(text)
+    if i is not None:
+        raise ValueError(f"「{text[i]}」は銀行に送るカナ名のこの位置に書けません（{name}）: 濁点・半濁点は、つけられる仮名の直後にだけ書けます")
+
+
+def _detached_mark(text: str) -> int | None:
+    """The index of the first ﾞ or ﾟ that follows no kana it can voice, or None."""
     for i, ch in enumerate(text):
         if ch in _MARKS and (i == 0 or text[i - 1] not in (_VOICED if ch == "ﾞ" else _SEMI_VOICED)):
-            raise ValueError(f"「{ch}」は銀行に送るカナ名のこの位置に書けません（{name}）: 濁点・半濁点は、つけられる仮名の直後にだけ書けます")
+            return i
+    return None
+
+
+SMALL_KANA = "ｧｨｩｪｫｬｭｮｯ"
+
+
+def name_error(text: str) -> str | None:
+    """Why a kana name read from a 全銀協 file is not one a bank writes (None if it is).
+
+    The layout's name characters (JIS X 0201, コード区分 0) are the large kana only:
+    banks register ｷﾕｳﾖ for キュウヨ, so a small kana (ｧｨｩｪｫｬｭｮｯ) never comes from a
+    bank's own record; and a ﾞ or ﾟ is its own byte that belongs to the kana before
+    it, so one at the start, after a space or after a kana it cannot voice is a
+    broken name (a name cut between kana and mark, or bytes that are not a name).
+    """
+    small = next((ch for ch in text if ch in SMALL_KANA), None)
+    if small is not None:
+        large = small.translate(_SMALL_TO_LARGE)
+        return f"小さい仮名「{small}」があります（全銀協の文字は大きい仮名だけです。銀行の登録は「{large}」です）: {text}"
+    i = _detached_mark(text)
+    if i is not None:
+        where = "先頭" if i == 0 else f"「{text[i - 1]}」の後"
+        return f"{where}の「{text[i]}」は仮名から離れています（濁点・半濁点はつけられる仮名の直後にだけ書けます）: {text}"
+    return None
 
 
 def _show(ch: str) -> str:

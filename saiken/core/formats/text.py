@@ -96,7 +96,8 @@ def decode(data: bytes, encoding: str | None = None) -> str:
     kana or kanji almost never is), anything else is tried as cp932. A UTF-8 BOM wins
     over a configured Shift_JIS: a clerk re-saving the file in Excel adds one, and it
     cannot be Shift_JIS. FormatError (line 0, 文字コード) when the bytes are neither,
-    or look like EBCDIC or UTF-16.
+    or look like EBCDIC or UTF-16; (its line, 文字コード) when a byte that is no
+    character (0x80, 0xA0, 0xFD–0xFF) is read as cp932.
     """
     _check_not_utf16_or_ebcdic(data)
     wanted = None if encoding is None else normalize_encoding(encoding)
@@ -112,7 +113,7 @@ def decode(data: bytes, encoding: str | None = None) -> str:
                     f"UTF-8として読めないバイトがあります（{_where(data, e.start)}）。文字コードの設定を確認してください"
                 ) from None
     try:
-        return data.decode(CP932)
+        text = data.decode(CP932)
     except UnicodeDecodeError as e:
         if wanted == CP932:
             raise _fail(
@@ -123,6 +124,39 @@ def decode(data: bytes, encoding: str | None = None) -> str:
             f"（UTF-8: {_where(data, utf8_error.start)}、Shift_JIS: {_where(data, e.start)}）。"
             "EUC-JPなど別の文字コードのようです。UTF-8 または Shift_JIS で保存し直してください"
         ) from None
+    _check_characters(text)
+    return text
+
+
+# What cp932 makes of the single bytes 0x80, 0xA0 and 0xFD–0xFF, which are no character
+# in Shift_JIS (JIS X 0208 with JIS X 0201 as its single bytes): Windows maps them to a
+# control code and to private-use code points so that no byte is lost. A file that holds
+# them is broken, not written in a Japanese character set.
+_NOT_CHARACTERS = re.compile("[\u0080\uf8f0-\uf8f3]")
+_BREAKS = re.compile("\r\n|\r|\n")
+_BYTE_OF = {"\u0080": 0x80, "\uf8f0": 0xA0, "\uf8f1": 0xFD, "\uf8f2": 0xFE, "\uf8f3": 0xFF}
+
+
+def _check_characters(text: str) -> None:
+    bad = _NOT_CHARACTERS.search(text)
+    if bad is None:
+        return
+    before = _BREAKS.split(text[: bad.start()])
+    line, column = len(before), _column(before[-1])
+    raise FormatError([FieldError(
+        line,
+        ENCODING_FIELD,
+        f"Shift_JIS の文字ではないバイト 0x{_BYTE_OF[bad.group()]:02X} があります（{column}列目）。"
+        "文字化けしたファイルのようです。送り元に作り直してもらってください",
+    )])
+
+
+def _column(prefix: str) -> int:
+    """The CSV column (1-based) a character after `prefix` on its line falls in."""
+    try:
+        return len(next(csv.reader([prefix + "x"])))
+    except (csv.Error, StopIteration):
+        return prefix.count(",") + 1
 
 
 def read_csv_rows(text: str) -> list[tuple[int, list[str]]]:

@@ -17,7 +17,7 @@ from typing import Literal
 
 from saiken.core.formats import FAILED_DEBIT, PAYMENT, Errors, FieldError, FileTotals, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats import banks
-from saiken.core.formats.kana import bank_kana
+from saiken.core.formats.kana import bank_kana, name_error
 
 RECORD_LENGTH = 120
 ENCODING = "cp932"
@@ -433,6 +433,8 @@ def write_credit_transfer(
 
 # Bytes a JIS (コード区分 0) record may hold: printable ASCII and half-width kana.
 _NOT_JIS = re.compile(rb"[^\x20-\x7e\xa1-\xdf]")
+# Single bytes that are no character at all in JIS X 0201 or Shift_JIS.
+_NOT_A_CHARACTER = frozenset(b"\x80\xa0\xfd\xfe\xff")
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
@@ -479,11 +481,13 @@ def _decode(line: int, raw: bytes, layout: tuple[_Field, ...] | None, errors: li
         name = _field_at(layout, bad.start() + 1)
         if _decodes(raw, "utf-8"):
             reason = "UTF-8 の文字があります。Shift_JIS（cp932）の半角カナで作り直してもらってください"
-        elif _decodes(raw, ENCODING):
+        elif raw[bad.start()] in _NOT_A_CHARACTER or not _decodes(raw, ENCODING):
+            # 0x80, 0xA0 and 0xFD–0xFF are no character of JIS X 0201 or of Shift_JIS
+            # (cp932 maps them to control and private-use code points): never read as text.
+            reason = f"文字ではないバイト 0x{raw[bad.start()]:02X} があります（{bad.start() + 1}バイト目。全銀協の文字は半角の英数字・カナ・記号だけです）"
+        else:
             wide = next(ch for ch in raw.decode(ENCODING) if len(ch.encode(ENCODING)) > 1)
             reason = f"全角文字「{wide}」があります。使えるのは半角カナ・英数字だけです"
-        else:
-            reason = f"使えないバイト 0x{raw[bad.start()]:02X} があります（半角の英数字・カナだけが使えます）"
         errors.append(FieldError(line, name, reason))
         return None
     if len(raw) != RECORD_LENGTH:
@@ -541,6 +545,23 @@ class _Reader:
             return None
         return value
 
+    def name(self, line: int, text: str, layout: tuple[_Field, ...], name: str) -> str:
+        """A kana name field, refused if it holds what no bank writes (small kana, a detached ﾞ/ﾟ)."""
+        value = _get(text, layout, name).rstrip()
+        why = name_error(value)
+        if why:
+            self.errors.append(FieldError(line, name, why))
+        return value
+
+    def blank(self, line: int, text: str, layout: tuple[_Field, ...]) -> None:
+        """Every ダミー of the record is spaces, as the 全銀協 layout fills it."""
+        for f in layout:
+            value = text[f.start - 1 : f.end]
+            if f.name == "ダミー" and value.strip(" "):
+                self.errors.append(
+                    FieldError(line, "ダミー", f"ダミー（{f.start}〜{f.end}バイト目）は空白のはずが「{value.strip()}」です")
+                )
+
     def bank(self, line: int, bank_field: str, branch_field: str, text: str, layout) -> tuple[str | None, str | None]:
         bank = self.digits(line, text, layout, bank_field)
         branch = self.digits(line, text, layout, branch_field)
@@ -589,6 +610,8 @@ def _parse_debit(data: bytes) -> _DebitFile:
             continue
         if kind == "9":
             end_line = line
+            if text is not None:
+                read.blank(line, text, END)
         if kind == "2":
             row = _DebitRow(line)
             out.rows.append(row)
@@ -601,6 +624,7 @@ def _parse_debit(data: bytes) -> _DebitFile:
             out.header = _parse_debit_header(read, line, text)
         elif kind == "8":
             out.trailer_line = line
+            read.blank(line, text, DEBIT_TRAILER)
             out.trailer = {
                 name: (int(v) if (v := read.digits(line, text, DEBIT_TRAILER, name)) is not None else None)
                 for name in ("合計件数", "合計金額", "振替済件数", "振替済金額", "振替不能件数", "振替不能金額")
@@ -630,7 +654,7 @@ def _parse_debit_header(read: _Reader, line: int, text: str) -> dict[str, str]:
     header = {
         "種別コード": kind,
         "委託者コード": read.digits(line, text, DEBIT_HEADER, "委託者コード") or "",
-        "委託者名": _get(text, DEBIT_HEADER, "委託者名").rstrip(),
+        "委託者名": read.name(line, text, DEBIT_HEADER, "委託者名"),
         "引落日": read.digits(line, text, DEBIT_HEADER, "引落日") or "",
     }
     # The city's own bank: checked when given, since some banks leave 59–95 blank.
@@ -638,9 +662,9 @@ def _parse_debit_header(read: _Reader, line: int, text: str) -> dict[str, str]:
         bank, branch = read.bank(line, "取引銀行番号", "取引支店番号", text, DEBIT_HEADER)
         header |= {
             "取引銀行番号": bank or "",
-            "取引銀行名": _get(text, DEBIT_HEADER, "取引銀行名").rstrip(),
+            "取引銀行名": read.name(line, text, DEBIT_HEADER, "取引銀行名"),
             "取引支店番号": branch or "",
-            "取引支店名": _get(text, DEBIT_HEADER, "取引支店名").rstrip(),
+            "取引支店名": read.name(line, text, DEBIT_HEADER, "取引支店名"),
         }
     # 96–120 are filler at some banks: kept when they hold an account, never refused.
     account_type, account = _get(text, DEBIT_HEADER, "預金種目"), _get(text, DEBIT_HEADER, "口座番号")
@@ -652,9 +676,16 @@ def _parse_debit_header(read: _Reader, line: int, text: str) -> dict[str, str]:
 def _parse_debit_data(read: _Reader, line: int, text: str, row: _DebitRow) -> None:
     errors = read.errors
     row.bank, row.branch = read.bank(line, "引落銀行番号", "引落支店番号", text, DEBIT_DATA)
+    read.name(line, text, DEBIT_DATA, "引落銀行名")
+    read.name(line, text, DEBIT_DATA, "引落支店名")
     row.account_type = read.digits(line, text, DEBIT_DATA, "預金種目")
+    if row.account_type is not None and row.account_type not in DEBIT_ACCOUNT_TYPES:
+        # 全銀協 口座振替 データレコード 預金種目: 1 普通, 2 当座, 3 納税準備, 9 その他 (4 貯蓄 is 総合振込's only).
+        allowed = "・".join(f"{k} {v}" for k, v in DEBIT_ACCOUNT_TYPES.items())
+        errors.append(FieldError(line, "預金種目", f"預金種目「{row.account_type}」は口座振替にありません（{allowed}）"))
     row.account = read.digits(line, text, DEBIT_DATA, "口座番号")
-    row.holder = _get(text, DEBIT_DATA, "預金者名").rstrip()
+    row.holder = read.name(line, text, DEBIT_DATA, "預金者名")
+    read.blank(line, text, DEBIT_DATA)
     amount = read.digits(line, text, DEBIT_DATA, "引落金額")
     if amount is not None:
         row.amount = int(amount)

@@ -105,6 +105,13 @@ def build() -> dict[str, bytes]:
     bad("utf8_names", [r.decode("cp932").encode("utf-8") for r in rec])
     bad("missing_end", rec[:-1])
     bad("data_after_end", rec + [rec[1]])
+    # Line 2 is ヤマダ タロウ's debit: 預金者名 at 51–80 ("ﾔﾏﾀﾞ ﾀﾛｳ" then spaces).
+    bad("small_kana", rec[:1] + [_put(rec[1], 51, "ﾔﾏﾀﾞ ﾀﾛｯ".encode("cp932"))] + rec[2:])
+    bad("detached_mark", rec[:1] + [_put(rec[1], 51, "ﾞ".encode("cp932"))] + rec[2:])  # ﾞﾏﾀﾞ ﾀﾛｳ
+    bad("account_type_5", rec[:1] + [_put(rec[1], 43, b"5")] + rec[2:])
+    bad("dummy_not_blank", rec[:1] + [_put(rec[1], 113, b"00000000")] + rec[2:])
+    for byte in (0x80, 0xA0, 0xFD, 0xFE, 0xFF):
+        bad(f"byte_0x{byte:02X}", rec[:1] + [_put(rec[1], 70, bytes([byte]))] + rec[2:])
     files["bad/amount_overflow.dat"] = _overflow()
     files["bad/ebcdic_bytes.dat"] = _ebcdic()
     return files

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saiken.core.money import percent, yen
 from saiken.debtors.models import Debtor
-from saiken.demo.city import SCALES, CityConfig, last_complete_year
+from saiken.demo.city import DEBIT_SHARE, SCALES, CityConfig, last_complete_year
 from saiken.demo.demands import issue_history
 from saiken.demo.load import BLOCK_SIZE, DEMO_STAFF, DEMO_USER, collection_totals, ensure_demo_user, load_city, reset_city
 from saiken.prescription.projection import refresh
@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="乱数の種（既定 1）")
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="基準日 YYYY-MM-DD（既定 今日）")
         parser.add_argument("--years", type=int, default=6, help="生成する年度数（基準日の年度まで、既定 6）")
+        parser.add_argument("--debit-share", type=float, default=DEBIT_SHARE,
+                            help=f"市税・保育料を口座振替にしている人の割合（既定 {DEBIT_SHARE}）")
         parser.add_argument("--reset", action="store_true", help="既存の債務者・台帳データと監査ログを削除してから生成（デモ専用: 監査ログの追記専用トリガーをこのときだけ外します）")
         parser.add_argument("--if-empty", action="store_true", help="債務者が既にいれば何もせずに終了")
         parser.add_argument("--block-size", type=int, default=BLOCK_SIZE, help=f"1トランザクションの人数（既定 {BLOCK_SIZE}）")
@@ -27,7 +29,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         started = time.perf_counter()
         as_of = opts["as_of"] or date.today()
-        cfg = CityConfig(seed=opts["seed"], debtors=opts["debtors"] or SCALES[opts["scale"]], as_of=as_of, years=opts["years"])
+        cfg = CityConfig(seed=opts["seed"], debtors=opts["debtors"] or SCALES[opts["scale"]], as_of=as_of, years=opts["years"],
+                         debit_share=opts["debit_share"])
         if Debtor.objects.exists():
             if opts["if_empty"]:
                 self.stdout.write("債務者が登録済みのため、デモの市は生成しません。")
@@ -56,7 +59,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"done: {done.debtors:,} debtors, {done.identifiers:,} identifiers, {done.contacts:,} contacts,"
-            f" {done.instalments:,} instalment lines, {done.payments:,} payments, {done.write_offs:,} write-offs"
+            f" {done.instalments:,} instalment lines, {done.payments:,} payments, {done.write_offs:,} write-offs,"
+            f" {done.mandates:,} direct-debit mandates"
             f" in {time.perf_counter() - started:.1f}s"
         )
         self._user()
