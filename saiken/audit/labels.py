@@ -95,6 +95,8 @@ ACTIONS: dict[str, str] = {
     "payments.correction.approve": "収納の取消・訂正の承認",
     "payments.correction.reject": "収納の取消・訂正の却下",
     "payments.correction.repost": "収納の訂正による受入",
+    "payments.return": "収納データの返戻（当市の収納でない）",
+    "payments.returned_export": "返戻一覧の出力",
     "payments.transfer": "過誤納金の充当",
     "payments.refund": "還付の決定",
     "payments.refund_returned": "還付の返戻",
