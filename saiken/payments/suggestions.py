@@ -66,7 +66,7 @@ def suggestions(records: Sequence[ReceivedPayment], user, *, limit: int = sugges
     scope = sorted(policy.receivable_ids(user, Act.PAYMENT_RECONCILE))
     facts = {r.pk: record_of(r) for r in records}
     if not scope or not facts:
-        return {}
+        return {pk: [] for pk in facts}
     cap = ROWS_PER_RECORD * len(facts)
     mine = Instalment.objects.filter(receivable_id__in=scope)
     found: dict[int, Instalment] = {}
@@ -92,7 +92,7 @@ def suggestions(records: Sequence[ReceivedPayment], user, *, limit: int = sugges
         found.update((i.pk, i) for i in mine.filter(OPEN, debtor_id__in=people).order_by("due_date", "id")[:cap])
 
     if not found:
-        return {}
+        return {pk: [] for pk in facts}
     rows = {i.pk: i for i in Instalment.objects.filter(pk__in=list(found)).select_related("debtor", "receivable")}
     candidates = [
         Candidate(i.pk, i.debtor_id, i.due_date, i.total_due, i.principal_due, i.notice_number, i.debtor.name_kana)
