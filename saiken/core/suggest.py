@@ -20,6 +20,7 @@ from saiken.core.era import wareki
 from saiken.core.names import search_key
 
 # Points per reason; a suggestion's score is their sum, at most 100.
+MATCHED = 60  # the record's own key named it (a record left for the department that owns the debt)
 NOTICE = 50  # the record's 通知書番号 is the instalment's (one of several with it)
 KANA = 40  # the record's name reads as the debtor's
 TOTAL = 30  # the amount is what the instalment still owes, all of it
@@ -48,6 +49,7 @@ class Record:
     paid_on: date
     kana: str = ""
     notice: str = ""
+    matched: int | None = None  # the instalment its key named, when it waits for that debt's department
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ def score(record: Record, c: Candidate) -> Suggestion | None:
     """One candidate's score and reasons; None when nothing speaks for it. The score depends
     on the record and the candidate only (never on which other records were looked at)."""
     points, reasons = 0, []
+    if record.matched is not None and c.instalment_id == record.matched:
+        points += MATCHED
+        reasons.append("照合キーが指す調定（所管課の消込待ち）")
     if record.notice and c.notice_number == record.notice:
         points += NOTICE
         reasons.append(f"通知書番号 {record.notice} が一致")

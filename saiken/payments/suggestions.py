@@ -4,6 +4,7 @@ The database side of saiken.core.suggest: for a page of records, a few queries l
 open instalments that could be meant, of the receivables the user reconciles only
 (saiken.staff.policy, `Act.PAYMENT_RECONCILE`: a clerk is never shown another
 department's debt):
+0. the instalment a record's own key named, when it waits for the department that owns it;
 1. those whose 通知書番号 a record names (an ambiguous number's candidates, paid or not);
 2. open instalments whose total due or principal equals a record's amount, due within
    saiken.core.suggest.CLOSE_DAYS of its payment date;
@@ -50,7 +51,7 @@ def record_of(r: ReceivedPayment) -> Record:
     """What the scorer needs of a received record."""
     extra = r.extra or {}
     kana = next((str(extra[k]).strip() for k in KANA_KEYS if str(extra.get(k, "")).strip()), "")
-    return Record(amount=r.amount, paid_on=r.paid_on, kana=kana, notice=notice_of(r.match or {}) or "")
+    return Record(amount=r.amount, paid_on=r.paid_on, kana=kana, notice=notice_of(r.match or {}) or "", matched=r.instalment_id)
 
 
 def _folded(field: str):
@@ -70,6 +71,10 @@ def suggestions(records: Sequence[ReceivedPayment], user, *, limit: int = sugges
     cap = ROWS_PER_RECORD * len(facts)
     mine = Instalment.objects.filter(receivable_id__in=scope)
     found: dict[int, Instalment] = {}
+
+    matched = sorted({f.matched for f in facts.values() if f.matched is not None})
+    if matched:
+        found.update((i.pk, i) for i in mine.filter(pk__in=matched))
 
     notices = sorted({f.notice for f in facts.values() if f.notice})
     if notices:
@@ -101,6 +106,7 @@ def suggestions(records: Sequence[ReceivedPayment], user, *, limit: int = sugges
     # Each record is scored against the candidates that share a key with it, not all.
     index: dict[tuple, list[Candidate]] = defaultdict(list)
     for c in candidates:
+        index["id", c.instalment_id].append(c)
         index["notice", c.notice_number].append(c)
         index["amount", c.total_due].append(c)
         if c.principal_due != c.total_due:
@@ -108,7 +114,7 @@ def suggestions(records: Sequence[ReceivedPayment], user, *, limit: int = sugges
         index["kana", fold_kana(c.debtor_kana)].append(c)
     out: dict[int, list[Suggested]] = {}
     for pk, f in facts.items():
-        mine_ = index["amount", f.amount] + (index["notice", f.notice] if f.notice else [])
+        mine_ = index["amount", f.amount] + (index["notice", f.notice] if f.notice else []) + index["id", f.matched]
         if f.kana:
             key = fold_kana(f.kana)
             mine_ += index["kana", key] if len(key) < 29 else [c for (k, v), cs in index.items() if k == "kana" and v.startswith(key) for c in cs]

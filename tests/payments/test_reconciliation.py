@@ -168,7 +168,8 @@ def test_an_ambiguous_notice_number_resolves_by_choosing_a_shown_candidate(clien
     assert shown.status_code == 200 and "山田 太郎" in html and "昭和45年5月1日" in html and "学校町通1番町602-1" in html
     assert 'id="confirm-split"' in html and "本税・本料" in html
     r.refresh_from_db()
-    assert r.status == "ambiguous" and not Payment.objects.exists()  # the confirmation step writes nothing
+    assert r.status == "ambiguous" and not Payment.objects.exists()  # the confirmation step posts nothing
+    assert AuditEvent.objects.get(action="payments.resolve_preview").debtor_id == taro.pk  # who saw the person
     c.post(reverse("payment_resolve", args=[r.pk]), {"action": "confirm", "instalment": str(tax1.pk), "confirmed_debtor": str(taro.pk)})
     r.refresh_from_db()
     tax1.refresh_from_db()
@@ -306,5 +307,7 @@ def test_another_departments_clerk_can_neither_see_nor_resolve(client, users, ta
     unmatched.refresh_from_db()
     tax1.refresh_from_db()
     assert (theirs.status, unmatched.status, tax1.principal_due, Payment.objects.count()) == ("unmatched", "unmatched", 12_300, 0)
+    mine = suggestions([theirs], users["nozei"])[theirs.pk]  # the tax clerk is shown the instalment its key named
+    assert mine[0].instalment == tax1 and mine[0].reasons[0] == "照合キーが指す調定（所管課の消込待ち）"
     actions.return_to_sender(theirs, reason="他団体", user=users["nozei"])
     assert list(actions.returned_records(users["hoiku"])) == [] and list(actions.returned_records(users["nozei"])) == [theirs]

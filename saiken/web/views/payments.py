@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from saiken import audit
 from saiken.core.entries import COMPONENT_LABELS
 from saiken.core.formats import FormatError
 from saiken.ledger.actions import OPEN, split_payment
@@ -261,6 +262,10 @@ def _confirmation(request, received: ReceivedPayment, chosen: list[Instalment]):
     except LedgerError as e:
         messages.error(request, e.message)
         return None
+    # Who saw this person's name, address and birth date, and why.
+    audit.record(user=request.user, action="payments.resolve_preview", target=received, debtor_id=first.debtor_id,
+                 summary=f"収納データ {received.amount:,}円の消込先として {first.debtor} を確認画面に表示"[:300],
+                 detail={"instalments": [i.pk for i in chosen]})
     by_id = {i.pk: i for i in chosen}
     lines = [(by_id[a.key], COMPONENT_LABELS[a.component], a.amount) for a in split.allocations]
     fixed = [(by_id[iid], yen) for iid, yen in split.fixed.items()]
