@@ -311,3 +311,20 @@ def test_another_departments_clerk_can_neither_see_nor_resolve(client, users, ta
     assert mine[0].instalment == tax1 and mine[0].reasons[0] == "照合キーが指す調定（所管課の消込待ち）"
     actions.return_to_sender(theirs, reason="他団体", user=users["nozei"])
     assert list(actions.returned_records(users["hoiku"])) == [] and list(actions.returned_records(users["nozei"])) == [theirs]
+
+
+def test_the_queue_suggests_in_a_fixed_number_of_queries(client, users, taro, tax1, tax2, fee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = login(client, users["nozei"])
+
+    def queries(n):
+        for _ in range(n):
+            waiting(5_000, extra={"holder": "ﾔﾏﾀﾞ ﾀﾛｳ"}, match={"notice_number": "N-123"})
+        with CaptureQueriesContext(connection) as seen:
+            page = c.get(reverse("payment_queue"))
+        assert all(r.best is not None for r in page.context["page"])
+        return len(seen)
+
+    assert queries(2) == queries(6)  # 8 records: as many queries as 2
