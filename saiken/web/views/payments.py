@@ -138,7 +138,7 @@ def queue(request):
 
 def _fields(r: ReceivedPayment) -> list[tuple[str, str]]:
     """The record as a clerk reads it: every field with its Japanese name, codes named."""
-    from saiken.web.templatetags.saiken_tags import channel, debit_result, match_field, record_action, record_field, record_value, wareki, yen
+    from saiken.web.templatetags.saiken_tags import channel, debit_result, match_field, record_field, record_value, wareki, yen
 
     rows = [
         ("取込", f"{r.import_batch_id}（{r.import_batch.filename}）"), ("行", str(r.line)), ("形式", r.get_format_display()),
@@ -148,15 +148,13 @@ def _fields(r: ReceivedPayment) -> list[tuple[str, str]]:
     if r.result_code:
         rows.append(("振替結果コード", debit_result(r.result_code)))
     rows += [(match_field(k), str(v)) for k, v in (r.match or {}).items()]
-    rows += [(record_field(k), record_value(v, k)) for k, v in (r.extra or {}).items() if k != "action"]
-    if (r.extra or {}).get("action"):
-        rows.append(("種別", record_action(r.extra["action"])))
+    rows += [(record_field(k), record_value(v, k)) for k, v in (r.extra or {}).items()]
     if r.reason:
         rows.append(("理由", r.reason))
     return rows
 
 
-def _chosen(request, received: ReceivedPayment) -> list[Instalment]:
+def _chosen(request) -> list[Instalment]:
     """The instalments the clerk chose (checkboxes `instalment`, or a typed `target`: an
     instalment number or a notice number naming one instalment), of receivables she
     reconciles (another department's: refused, 403)."""
@@ -203,7 +201,7 @@ def resolve(request, pk: int):
             except LedgerError as e:
                 messages.error(request, e.message)
             return here
-        chosen = _chosen(request, received)
+        chosen = _chosen(request)
         if action == "confirm":
             debtor = request.POST.get("confirmed_debtor", "")
             try:
