@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
-from saiken.core.allocation import Component, Debt, allocate
+from saiken.core.allocation import Allocation, Component, Debt, allocate
 from saiken.core import reversal
 from saiken.core.calendar import statutory_due
 from saiken.core.entries import ASSESSED_SIGN, Kind
@@ -182,6 +182,32 @@ def correct_assessment(*, instalment: Instalment, delta: int, booked_on: date, r
 
 
 @dataclass(frozen=True)
+class Split:
+    """How a payment splits (record_payment books exactly this): the late charges it fixes
+    per instalment, the allocations (instalment id, component, yen), and the excess held
+    as 過誤納金."""
+
+    fixed: dict[int, int]
+    allocations: list[Allocation]
+    rest: int
+
+    def __iter__(self):
+        return iter((self.fixed, self.allocations, self.rest))
+
+
+def split_payment(*, receivable: ReceivableType, amount: int, paid_on: date, targets: list[Instalment]) -> Split:
+    """The split of `amount` over `targets` (oldest due first) by the receivable's allocation
+    rule (saiken.core.allocation), with the late charges the payment fixes: what
+    record_payment will book, computed without writing (a screen shows it before posting)."""
+    _positive(amount)
+    targets = sorted(targets, key=lambda i: (i.due_date, i.id))
+    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
+    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
+    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
+    return Split(fixed, allocations, rest)
+
+
+@dataclass(frozen=True)
 class Posted:
     payment: Payment
     entries: list[Entry]
@@ -229,9 +255,7 @@ def record_payment(
     targets = list(targets.order_by("due_date", "id"))
     if not targets:
         raise LedgerError(f"{debtor} の {receivable} に納付対象の調定がありません。", "instalment")
-    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
-    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
-    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
+    fixed, allocations, rest = split_payment(receivable=receivable, amount=amount, paid_on=paid_on, targets=targets)
     try:
         with transaction.atomic():
             payment = Payment.objects.create(

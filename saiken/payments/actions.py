@@ -16,21 +16,24 @@ Every file written or downloaded leaves an audit row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from saiken import audit
+from saiken.debtors.models import Debtor
 from saiken.documents.store import NotStored, private_dir, stored_name, write_private
 from saiken.documents.store import resolve as resolve_stored
 from saiken.ledger import actions as ledger
 from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
-from saiken.ledger.models import Instalment
+from saiken.ledger.models import Channel, Instalment
 from saiken.payments.models import DebitRun, DirectDebitMandate, ReceivedPayment, Refund
 from saiken.prescription import collectability
 from saiken.staff import policy
@@ -41,22 +44,47 @@ WAITING = (Status.UNMATCHED, Status.AMBIGUOUS)
 
 
 @transaction.atomic
-def resolve(received: ReceivedPayment, instalment: Instalment, *, user=None) -> ReceivedPayment:
-    """手動消込: a clerk names the instalment an unmatched record pays; it is posted now."""
-    _require(user, Act.PAYMENT_RECONCILE, instalment.receivable_id)
+def resolve(received: ReceivedPayment, instalments: Instalment | Sequence[Instalment], *, confirmed_debtor: Debtor | int,
+            user=None) -> ReceivedPayment:
+    """手動消込: a clerk names the instalment (or several instalments of one person and one
+    receivable) an unmatched record pays, and confirms the person; it is posted now, split
+    oldest first by the receivable's allocation rule (saiken.ledger.actions.record_payment).
+
+    `confirmed_debtor` is the person the clerk saw on the confirmation step: it must be the
+    instalments' debtor, or nothing is written (a stale form never posts to someone else)."""
+    chosen = [instalments] if isinstance(instalments, Instalment) else list(instalments)
+    if not chosen:
+        raise LedgerError("消込先の調定を選んでください。", "instalment")
+    locked = list(Instalment.objects.select_related("debtor", "receivable").filter(pk__in=[i.pk for i in chosen]).order_by("due_date", "id"))
+    if len(locked) != len({i.pk for i in chosen}):
+        raise LedgerError("選んだ調定が見つかりません。", "instalment")
+    for receivable_id in sorted({i.receivable_id for i in locked}):
+        _require(user, Act.PAYMENT_RECONCILE, receivable_id)
+    debtor_ids = {i.debtor_id for i in locked}
+    if len(debtor_ids) != 1:
+        raise LedgerError("一度に消込できるのは一人の債務者の調定だけです。", "instalment")
+    if len({i.receivable_id for i in locked}) != 1:
+        raise LedgerError("一度に消込できるのは一つの債権の調定だけです（債権ごとに充当順位が異なります）。", "instalment")
+    confirmed_id = getattr(confirmed_debtor, "pk", confirmed_debtor)
+    debtor = locked[0].debtor
+    if confirmed_id != debtor.pk:
+        raise LedgerError(f"確認した債務者と消込先の調定の債務者（{debtor}）が異なります。もう一度選び直してください。", "confirmed_debtor")
     received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
     if received.status not in WAITING:
         raise LedgerError(f"この収納データは{received.get_status_display()}のため消込できません。", "status")
+    first = locked[0]
     posted = ledger.record_payment(
-        debtor=instalment.debtor, receivable=instalment.receivable, amount=received.amount, paid_on=received.paid_on,
-        booked_on=received.booked_on or received.paid_on, channel=received.channel, instalment=instalment,
+        debtor=debtor, receivable=first.receivable, amount=received.amount, paid_on=received.paid_on,
+        booked_on=received.booked_on or received.paid_on, channel=received.channel, instalments=locked,
         user=_user(user),
     )
-    received.status, received.instalment, received.payment = Status.RESOLVED, instalment, posted.payment
+    received.status, received.instalment, received.payment = Status.RESOLVED, first, posted.payment
     received.resolved_by, received.resolved_at = _user(user), timezone.now()
     received.save(update_fields=["status", "instalment", "payment", "resolved_by", "resolved_at"])
-    audit.record(user=user, action="payments.resolve", target=received, debtor_id=instalment.debtor_id,
-                 summary=f"収納データ {received.amount:,}円（{received.paid_on}）を {instalment} に消込")
+    names = "、".join(str(i) for i in locked)
+    audit.record(user=user, action="payments.resolve", target=received, debtor_id=debtor.pk,
+                 summary=f"収納データ {received.amount:,}円（{received.paid_on}）を {names} に消込（債務者 {debtor} を確認）"[:300],
+                 detail={"instalments": [i.pk for i in locked], "confirmed_debtor": debtor.pk})
     return received
 
 
@@ -76,6 +104,67 @@ def dismiss(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPay
     received.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
     audit.record(user=user, action="payments.dismiss", target=received, summary=f"収納データ {received.amount:,}円を対象外に（{reason}）")
     return received
+
+
+@transaction.atomic
+def return_to_sender(received: ReceivedPayment, *, reason: str, user=None) -> ReceivedPayment:
+    """返戻: the record is not the city's money (another city's slip, an account that is not
+    one of our debtors'): it leaves the queue and is listed for the store's agency or the
+    bank to take back (saiken.payments.actions.returned_records), with the reason."""
+    received = ReceivedPayment.objects.select_for_update().get(pk=received.pk)
+    # As for 対象外: a record matched to another department's instalment is theirs to send back.
+    owner = Instalment.objects.filter(pk=received.instalment_id).values_list("receivable_id", flat=True).first() if received.instalment_id else None
+    _require(user, Act.PAYMENT_RECONCILE, owner)
+    if not reason.strip():
+        raise LedgerError("返戻の理由を入力してください。", "reason")
+    if received.status not in WAITING:
+        raise LedgerError(f"この収納データは{received.get_status_display()}のため返戻にできません。", "status")
+    received.status, received.reason = Status.RETURNED, reason.strip()[:200]
+    received.resolved_by, received.resolved_at = _user(user), timezone.now()
+    received.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
+    audit.record(user=user, action="payments.return", target=received,
+                 summary=f"収納データ {received.amount:,}円（{received.paid_on}）を返戻（{received.reason}）"[:300],
+                 detail={"import": received.import_batch_id, "line": received.line, "reason": received.reason})
+    return received
+
+
+def returned_records(user):
+    """The records sent back (返戻) that the user may see: those matched to no instalment,
+    and those matched to an instalment of a receivable the user reconciles."""
+    _require(user, Act.PAYMENT_RECONCILE)
+    mine = policy.receivable_ids(user, Act.PAYMENT_RECONCILE)
+    return (
+        ReceivedPayment.objects.filter(status=Status.RETURNED)
+        .filter(Q(instalment__isnull=True) | Q(instalment__receivable_id__in=mine))
+        .select_related("import_batch", "resolved_by").order_by("-resolved_at", "-id")
+    )
+
+
+RETURNED_HEADER = ["取込番号", "ファイル名", "形式", "行", "納付日", "金額", "納付経路", "バーコード", "顧客番号", "銀行コード", "支店コード",
+                   "口座番号", "預金者名", "収納機関", "店舗コード", "返戻理由", "返戻日時", "処理者"]
+
+
+def returned_csv(user, *, encoding: str = "cp932") -> bytes:
+    """The 返戻 list as CSV for the store's agency or the bank (Shift_JIS by default; every
+    cell written safe from spreadsheet formulas by saiken.accounting.export.to_csv).
+    The export is audited: it names the records and the money sent back."""
+    from saiken.accounting.export import to_csv
+
+    rows, ids, total = [], [], 0
+    for r in returned_records(user):
+        m, x = r.match or {}, r.extra or {}
+        at = timezone.localtime(r.resolved_at).strftime("%Y-%m-%d %H:%M") if r.resolved_at else ""
+        rows.append([
+            r.import_batch_id, r.import_batch.filename, r.get_format_display(), r.line, r.paid_on.isoformat(), r.amount,
+            Channel(r.channel).label if r.channel in Channel.values else r.channel, m.get("barcode", ""), m.get("customer_number", ""),
+            m.get("bank_code", ""), m.get("branch_code", ""), m.get("account_number", ""), x.get("holder", ""), x.get("chain_name", ""),
+            x.get("store_code", ""), r.reason, at, r.resolved_by.get_full_name() or r.resolved_by.get_username() if r.resolved_by else "",
+        ])
+        ids.append(r.pk)
+        total += r.amount
+    audit.record(user=user, action="payments.returned_export", summary=f"返戻一覧 {len(ids):,}件 {total:,}円をCSVで出力",
+                 detail={"records": ids})
+    return to_csv(RETURNED_HEADER, rows, encoding=encoding)
 
 
 @transaction.atomic

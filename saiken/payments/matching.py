@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, slip_of
-from saiken.core.formats import PaymentRecord
+from saiken.core.formats import MATCH_LABELS, PaymentRecord
 from saiken.core.plausibility import id_in_range
 from saiken.demands.models import DemandLine
 from saiken.ledger.bulk import select_in
@@ -54,8 +54,20 @@ def slip_of_record(r: PaymentRecord) -> tuple[str, int] | None:
     return slip_of(raw[8:29])
 
 
+NOTICE_KEYS = ("notice_number", "納付番号", "el_payment_number")
+
+
+def notice_of(match: dict) -> str | None:
+    """The notice number a record's keys carry (通知書番号, or eL-QR's 納付番号), if any."""
+    for name in NOTICE_KEYS:
+        raw = str(match.get(name, "")).strip()
+        if raw:
+            return raw
+    return None
+
+
 def _notice(r: PaymentRecord) -> str | None:
-    for name in ("notice_number", "納付番号", "el_payment_number"):
+    for name in NOTICE_KEYS:
         raw = r.match.get(name, "").strip()
         if raw:
             return raw
@@ -127,5 +139,27 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
             else:
                 out[r.line] = Match(reason=f"通知書番号 {wanted_notices[r.line]} の調定が見つかりません")
         else:
-            out[r.line] = Match(reason="照合キー（顧客番号・バーコード・通知書番号）がありません")
+            out[r.line] = Match(reason=no_key_reason(r))
     return out
+
+
+def no_key_reason(r: PaymentRecord) -> str:
+    """Why a record with no usable key matched nothing, naming what it does carry: a
+    barcode that is not one of our slips, a 顧客番号 that is not one of our ids, or no
+    key at all."""
+    barcode = r.match.get("barcode", "").strip()
+    if barcode:
+        if len(barcode) != 44:
+            return f"バーコードが{len(barcode)}桁です（コンビニ収納用バーコードは44桁）"
+        # 自由使用欄 (positions 9–29): saiken writes a slip kind and an id there (saiken.core.conveni).
+        return f"バーコードの自由使用欄（{barcode[8:29]}）が当市の払込票ではありません"
+    for name, label in (("customer_number", "顧客番号"), ("instalment_id", "調定番号")):
+        raw = r.match.get(name, "").strip()
+        if raw:
+            # saiken writes the instalment id, right-aligned in zeros, as the 顧客番号 of its requests.
+            return f"{label}（{raw}）が当市の調定番号ではありません"
+    present = [k for k, v in r.match.items() if str(v).strip()]
+    if present:
+        names = "・".join(MATCH_LABELS.get(k, k) for k in present)
+        return f"照合キー（{names}）では調定を特定できません（顧客番号・バーコード・通知書番号がありません）"
+    return "照合キー（顧客番号・バーコード・通知書番号）がありません"

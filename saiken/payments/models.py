@@ -110,6 +110,9 @@ class ReceivedPayment(models.Model):
         FAILED = "failed", "振替不能"
         RESOLVED = "resolved", "手動消込済"
         DISMISSED = "dismissed", "対象外として処理"
+        # Sent back to the store's agency or the bank as not ours (another city's slip, a
+        # stranger's account): listed for them (saiken.payments.actions.return_to_sender).
+        RETURNED = "returned", "返戻（当市の収納でない）"
 
     # The links of a received record (its import, instalment and ledger payment) are not
     # database constraints: the import writes them in one transaction from rows it has

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/", payments.import_detail, name="payment_import"),
     path("queue/", payments.queue, name="payment_queue"),
     path("queue/<int:pk>/", payments.resolve, name="payment_resolve"),
+    path("returned/", payments.returned, name="payment_returned"),
     path("overpaid/", payments.overpaid, name="payment_overpaid"),
     path("overpaid/<int:pk>/", payments.settle, name="payment_settle"),
     path("refunds/file/", payments.refund_file, name="payment_refund_file"),

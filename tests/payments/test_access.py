@@ -97,7 +97,7 @@ def test_a_nursery_clerks_store_file_pays_no_tax_instalment(client, users, tax, 
     # ... the tax clerk's lists it, and she posts it.
     listed = as_user(client, users["nozei"]).get(reverse("payment_queue"))
     assert list(listed.context["page"]) == [waiting] and f"調定 {tax.pk}" in listed.content.decode()
-    actions.resolve(waiting, tax, user=users["nozei"])
+    actions.resolve(waiting, tax, confirmed_debtor=tax.debtor_id, user=users["nozei"])
     tax.refresh_from_db()
     assert tax.principal_due == 0
 
@@ -162,7 +162,7 @@ def unmatched(users, tax):
 def test_a_committee_member_may_not_post_from_the_queue(client, users, tax, unmatched):
     """The reproduction: iinkai posted an unmatched payment to a city-tax instalment."""
     with pytest.raises(Refused):
-        actions.resolve(unmatched, tax, user=users["iinkai"])
+        actions.resolve(unmatched, tax, confirmed_debtor=tax.debtor_id, user=users["iinkai"])
     c = as_user(client, users["iinkai"])
     assert c.get(reverse("payment_queue")).status_code == 403
     assert c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)}).status_code == 403
@@ -175,7 +175,7 @@ def test_a_committee_member_may_not_post_from_the_queue(client, users, tax, unma
 
 def test_a_nursery_clerk_may_not_post_to_a_tax_instalment(client, users, tax, unmatched):
     with pytest.raises(Refused, match="所管課（財務部 納税課）"):
-        actions.resolve(unmatched, tax, user=users["hoiku"])
+        actions.resolve(unmatched, tax, confirmed_debtor=tax.debtor_id, user=users["hoiku"])
     c = as_user(client, users["hoiku"])
     assert c.get(reverse("payment_queue")).status_code == 200
     refused = c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)})
@@ -186,7 +186,9 @@ def test_a_nursery_clerk_may_not_post_to_a_tax_instalment(client, users, tax, un
 
 def test_the_tax_clerk_posts_it(client, users, tax, unmatched):
     c = as_user(client, users["nozei"])
-    c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)})
+    shown = c.post(reverse("payment_resolve", args=[unmatched.pk]), {"target": str(tax.pk)})  # the confirmation step
+    assert shown.status_code == 200 and 'id="confirm-person"' in shown.content.decode()
+    c.post(reverse("payment_resolve", args=[unmatched.pk]), {"action": "confirm", "instalment": str(tax.pk), "confirmed_debtor": str(tax.debtor_id)})
     unmatched.refresh_from_db()
     tax.refresh_from_db()
     assert (unmatched.status, tax.principal_due) == ("resolved", 0)

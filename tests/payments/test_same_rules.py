@@ -38,7 +38,7 @@ def queue(instalments, paid, user):
     for n, (k, yen, on) in enumerate(paid, start=1):
         r = ReceivedPayment.objects.create(import_batch=batch, line=n, format="csv", key=f"k{n}", key_hash=n, status="unmatched",
                                            amount=yen, paid_on=on, booked_on=on, channel="bank")
-        payments.resolve(r, instalments[k], user=user)
+        payments.resolve(r, instalments[k], confirmed_debtor=instalments[k].debtor_id, user=user)
 
 
 def file(instalments, paid, _user):

@@ -67,12 +67,16 @@ def test_resolving_an_unmatched_record(client, clerk, nursery, settings, tmp_pat
     import_payments(csv_file(row("02", slip(SLIP_INSTALMENT, 999_999, 20_000), 20_000)), format="conveni", filename="x.csv", user=operator())
     received = ReceivedPayment.objects.get()
     assert received.reason in client.get(reverse("payment_queue")).content.decode()
-    client.post(reverse("payment_resolve", args=[received.pk]), {"target": str(nursery.pk)})
+    client.post(reverse("payment_resolve", args=[received.pk]), {"target": str(nursery.pk)})  # the confirmation step: nothing posted
+    received.refresh_from_db()
+    assert received.status == "unmatched"
+    confirm = {"action": "confirm", "instalment": str(nursery.pk), "confirmed_debtor": str(nursery.debtor_id)}
+    client.post(reverse("payment_resolve", args=[received.pk]), confirm)
     received.refresh_from_db()
     nursery.refresh_from_db()
     assert (received.status, received.instalment_id, nursery.principal_due) == ("resolved", nursery.pk, 0)
     assert AuditEvent.objects.filter(action="payments.resolve", user=clerk).exists()
-    again = client.post(reverse("payment_resolve", args=[received.pk]), {"target": str(nursery.pk)}, follow=True)
+    again = client.post(reverse("payment_resolve", args=[received.pk]), confirm, follow=True)
     assert "消込できません" in again.content.decode()
 
 

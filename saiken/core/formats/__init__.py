@@ -104,6 +104,16 @@ ACTION_LABELS = {PAYMENT: "納付", PRELIMINARY: "速報", CANCEL: "速報取消
 MATCH_LABELS = {
     "customer_number": "顧客番号", "bank_code": "銀行コード", "branch_code": "支店コード", "account_number": "口座番号",
     "barcode": "バーコード", "instalment_id": "調定番号", "notice_number": "通知書番号", "el_payment_number": "eL番号",
+    "納付番号": "納付番号",
+}
+
+# The names of what else a record keeps (PaymentRecord.extra): the bank's 預金者名 and
+# 預金種目 (全銀協 口座振替 データ・レコード), the store agency's CSV columns; a layout's
+# own column names are shown as the layout writes them.
+EXTRA_LABELS = {
+    "holder": "預金者名", "account_type": "預金種目", "kind": "データ種別", "store_code": "店舗コード",
+    "chain_code": "コンビニ本部コード", "chain_name": "コンビニ名", "paid_at": "収納時刻", "user_field_1": "ユーザー使用欄1",
+    "user_field_2": "ユーザー使用欄2", "stamp_flag": "印紙フラグ", "created_on": "データ作成日", "transfer_date": "振込日",
 }
 
 

@@ -11,6 +11,7 @@
     {{ code|audit_action }} ログイン失敗 (an audit action code's name; the code if it has none)
     {{ r.action|record_action }}   振替不能 ; {{ "1"|debit_result }} 資金不足（結果コード 1）
     {{ r.channel|channel }}        コンビニ ; {{ "customer_number"|match_field }} 顧客番号
+    {{ "holder"|record_field }}    預金者名 ; {{ v|record_value:"account_type" }} 1 普通
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from saiken.core.entries import COMPONENT_LABELS
 from saiken.core.era import fiscal_year_label
 from saiken.core.era import wareki as wareki_label
 from saiken.core.money import percent
-from saiken.core.formats import ACTION_LABELS, MATCH_LABELS
-from saiken.core.formats.zengin import RESULT_CODES
+from saiken.core.formats import ACTION_LABELS, EXTRA_LABELS, MATCH_LABELS
+from saiken.core.formats.conveni_csv import KINDS as STORE_KINDS
+from saiken.core.formats.zengin import DEBIT_ACCOUNT_TYPES, RESULT_CODES
 from saiken.ledger.models import Channel, WriteOffReason
 
 register = template.Library()
@@ -137,7 +139,8 @@ def record_action(value: str) -> str:
 
 @register.filter
 def debit_result(value: str | None) -> str:
-    """A 全銀協 振替結果コード with its meaning (資金不足, 取引なし, …)."""
+    """A 振替結果コード with the bank's name for it (資金不足, 取引なし, …): 全銀協 口座振替
+    データ・レコード, position 112 (saiken.core.formats.zengin.RESULT_CODES)."""
     if not value:
         return ""
     return f"{RESULT_CODES.get(value, 'コード表にない結果')}（結果コード {value}）"
@@ -153,3 +156,23 @@ def channel(value: str) -> str:
 def match_field(value: str) -> str:
     """The name of a matching key (顧客番号, バーコード, …); a layout's own key as written."""
     return MATCH_LABELS.get(value, value)
+
+
+@register.filter
+def record_field(value: str) -> str:
+    """The name of what else a record keeps (預金者名, 店舗コード, …); a layout's own column as written."""
+    return EXTRA_LABELS.get(value, MATCH_LABELS.get(value, value))
+
+
+@register.filter
+def record_value(value, field: str) -> str:
+    """A record's coded value with its meaning: 預金種目 1 普通 (全銀協 口座振替 データ・レコード),
+    the store agency's データ種別 02 確報; any other value as written."""
+    text = "" if value is None else str(value)
+    if field == "account_type" and text in DEBIT_ACCOUNT_TYPES:
+        return f"{text} {DEBIT_ACCOUNT_TYPES[text]}"
+    if field == "kind" and text in STORE_KINDS:
+        return f"{text} {STORE_KINDS[text][1]}"
+    if field == "stamp_flag" and text in ("0", "1"):
+        return f"{text} {'印紙なし' if text == '0' else '印紙あり'}"
+    return text
