@@ -17,7 +17,7 @@ from django.db.models import Q, Sum
 
 from saiken import audit
 from saiken.catalog.models import ReceivableType
-from saiken.core.allocation import Component, Debt, allocate
+from saiken.core.allocation import Allocation, Component, Debt, allocate
 from saiken.core import reversal
 from saiken.core.calendar import statutory_due
 from saiken.core.entries import ASSESSED_SIGN, Kind
@@ -75,6 +75,25 @@ def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment]
         if completed.keys() == fixed.keys():
             return fixed
         fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    """How a payment would post: the late charges it fixes per instalment, its
+    allocations (by the receivable's 充当順位) and what is left over (過納)."""
+
+    late_charges: dict[int, int]
+    allocations: list[Allocation]
+    rest: int
+
+
+def plan_payment(amount: int, paid_on: date, targets: list[Instalment], receivable: ReceivableType) -> PaymentPlan:
+    """The one planner of a payment on `targets` (ordered by due date), read-only:
+    record_payment posts it, the counter shows it before posting."""
+    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
+    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
+    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
+    return PaymentPlan(fixed, list(allocations), rest)
 
 
 OVERPAYMENT_MEMO = "過納"  # the excess of a payment, held as 過誤納金 (every posting path writes it)
@@ -229,9 +248,8 @@ def record_payment(
     targets = list(targets.order_by("due_date", "id"))
     if not targets:
         raise LedgerError(f"{debtor} の {receivable} に納付対象の調定がありません。", "instalment")
-    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
-    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
-    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
+    plan = plan_payment(amount, paid_on, targets, receivable)
+    fixed, allocations, rest = plan.late_charges, plan.allocations, plan.rest
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
