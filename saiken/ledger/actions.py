@@ -96,6 +96,16 @@ def plan_payment(amount: int, paid_on: date, targets: list[Instalment], receivab
     return PaymentPlan(fixed, list(allocations), rest)
 
 
+def late_charges_to_pay_in_full(paid_on: date, targets: list[Instalment], receivable: ReceivableType) -> dict[int, int]:
+    """The late charge each of `targets` would have fixed if paid in full on `paid_on`
+    (what the counter asks for when a person settles those instalments that day)."""
+    late = [i for i in targets if i.principal_due > 0 and i.due_date < paid_on]
+    if not late or not late_charges.charges_late(receivable):
+        return {}
+    ctx = late_charges.Context.load([i.id for i in late], {receivable.id: receivable})
+    return {i.id: yen for i in late if (yen := ctx.to_fix(i, paid_on))}
+
+
 OVERPAYMENT_MEMO = "過納"  # the excess of a payment, held as 過誤納金 (every posting path writes it)
 
 
