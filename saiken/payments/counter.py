@@ -16,6 +16,7 @@ One receipt is one payment of one receivable; several receipts may be taken in a
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -361,3 +362,54 @@ def close_clerks(user, clerk=None) -> list[int] | None:
             raise policy.Refused("この職員の日計表は見られません（本人と所管課長だけが見られます）。")
         return [clerk.pk]
     return None if allowed is None else sorted(allowed)
+
+
+# ---- 領収書 PDF --------------------------------------------------------------------------------
+
+
+def receipt_data(receipt: CounterReceipt):
+    """The receipt as the renderer's plain data, from what was fixed when it was taken."""
+    from saiken.documents.receipt import Receipt, ReceiptLine
+
+    payment = receipt.payment
+    clerk = receipt.clerk
+    return Receipt(
+        number=receipt.number, taken_on=receipt.taken_on, paid_on=payment.paid_on,
+        city_name=settings.SAIKEN_CITY_NAME, issuer_title=settings.SAIKEN_ISSUER_TITLE,
+        department_name=payment.receivable.department.name, clerk=clerk.get_full_name() or clerk.username,
+        debtor_name=receipt.debtor_name, receivable_name=receipt.receivable_name,
+        channel_label=dict(channel_choices()).get(receipt.channel) or Channel(receipt.channel).label,
+        cash=receipt.channel == CASH, amount=payment.amount, tendered=receipt.tendered, change=receipt.change,
+        lines=tuple(
+            ReceiptLine(
+                label=x["label"], due_date=date.fromisoformat(x["due_date"]), principal_paid=x["principal_paid"],
+                late_paid=x["late_paid"], fee_paid=x["fee_paid"], principal_after=x["principal_after"],
+                late_after=x["late_after"], fee_after=x["fee_after"],
+            )
+            for x in receipt.lines
+        ),
+    )
+
+
+def receipt_document(receipt: CounterReceipt, user, *, width: str = "a4"):
+    """The receipt's PDF (A4 or 80 mm roll) in the document directory, made on first asking;
+    refused unless `user` may take counter payments on its receivable. Every download is
+    audited (payments.receipt_download)."""
+    from saiken.documents import store
+    from saiken.documents.receipt import WIDTHS, render_receipt
+
+    require_receipt(user, receipt)
+    if width not in WIDTHS:
+        raise CounterError("用紙はA4かレシート幅です。", "width")
+    name = f"receipt-{receipt.number}-{width}.pdf"
+    folder = store.private_dir("receipts")
+    path = folder / name
+    if not path.is_file():
+        partial = store.private_file(folder / f"{name}.part")
+        render_receipt(receipt_data(receipt), partial, width=width)
+        os.replace(partial, path)
+    path = store.resolve(f"receipts/{name}", folder="receipts", prefix="receipt-")
+    audit.record(user=user, action="payments.receipt_download", target=receipt, debtor_id=receipt.payment.debtor_id,
+                 summary=f"領収書 {receipt.number} のダウンロード（{'A4' if width == 'a4' else 'レシート幅'}）",
+                 detail={"receipt": receipt.number, "width": width})
+    return path

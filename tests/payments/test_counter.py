@@ -188,3 +188,40 @@ def test_who_reads_whose_close(users):
         counter.close_clerks(users["nozei"], users["nozei2"])
     with pytest.raises(Refused):
         counter.close_clerks(users["iinkai"])
+
+
+# ---- 領収書 ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", ["a4", "roll"])
+def test_the_receipt_pdf_embeds_the_font_and_says_what_was_paid(users, taro, owed, settings, tmp_path, width):
+    import pypdf
+    from reportlab.pdfbase import pdfmetrics
+
+    from saiken.documents import fonts
+
+    settings.SAIKEN_DOCUMENT_DIR = tmp_path / "documents"
+    third, fourth, _ = owed
+    receipt = counter.take_counter_payment(users["nozei"], taro, [third, fourth], 60_000, 100_000, Channel.COUNTER, TODAY, today=TODAY)
+    path = counter.receipt_document(receipt, users["nozei"], width=width)
+    assert path.read_bytes().startswith(b"%PDF")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    text = page.extract_text()
+    for expected in ("領　収　書", "R8-000001", "令和8年5月29日", "山田 太郎", "市税", "60,000円",
+                     "100,000円", "40,000円", "公印", "54,600円"):  # 54,600: 第4期's principal still owed
+        assert expected in text, expected
+    if width == "roll":
+        assert round(float(page.mediabox.width)) == round(80 * 72 / 25.4)
+    face = pdfmetrics.getFont(fonts.register_japanese_font()).face.name
+    face = face.decode() if isinstance(face, bytes) else face
+    used = page["/Resources"]["/Font"]
+    assert used  # only the Japanese font, embedded (no stray Helvetica)
+    for ref in used.values():
+        assert str(ref.get_object()["/BaseFont"]).endswith("+" + face)
+        assert "/FontFile2" in ref.get_object()["/FontDescriptor"].get_object()
+    assert AuditEvent.objects.filter(action="payments.receipt_download", target_id=receipt.pk).count() == 1
+    with pytest.raises(Refused):
+        counter.receipt_document(receipt, users["hoiku"], width=width)
