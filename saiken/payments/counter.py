@@ -30,7 +30,7 @@ from django.utils import timezone
 from saiken import audit
 from saiken.core.allocation import Component
 from saiken.core.entries import Kind
-from saiken.core.era import fiscal_year_code, wareki
+from saiken.core.era import fiscal_year_code, fiscal_year_label, wareki
 from saiken.core.fiscal import fiscal_year_of
 from saiken.debtors.models import Debtor
 from saiken.ledger import actions as ledger
@@ -124,7 +124,7 @@ def _today(today: date | None) -> date:
 
 def _label(i: Instalment) -> str:
     subject = f" {i.subject}" if i.subject else ""
-    return f"{i.receivable.name} {i.fiscal_year}年度{subject} 第{i.instalment_no}期"
+    return f"{i.receivable.name} {fiscal_year_label(i.fiscal_year)}{subject} 第{i.instalment_no}期"
 
 
 def _targets(user, debtor: Debtor, instalments: Sequence[Instalment | int], amount, paid_on: date, today: date) -> tuple[list[Instalment], list[str]]:
