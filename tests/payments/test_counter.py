@@ -64,13 +64,23 @@ def nothing_written(before_payments: int = 0) -> None:
     assert not AuditEvent.objects.filter(action="payments.counter").exists()
 
 
-@pytest.mark.parametrize("paid_on", [TODAY, date(2026, 3, 2), date(2026, 3, 3)])  # 3/2: the last day of 第4期's first month
-def test_two_instalments_and_their_late_charges_at_the_counter(users, taro, owed, paid_on):
+@pytest.mark.parametrize(
+    "paid_on, expected",
+    [
+        # A late charge under 1,000円 is not charged (地方税法20条の4の2第5項): 第3期's charge
+        # reaches 1,000円 on 3/29, 第4期's on 5/5; the day before, nothing is fixed.
+        (date(2026, 3, 28), (0, 0)),
+        (date(2026, 3, 29), (1_000, 0)),
+        (date(2026, 5, 4), (1_500, 0)),
+        (date(2026, 5, 5), (1_500, 1_000)),
+        (TODAY, (1_800, 1_300)),  # 第4期: the published 中央市 example
+    ],
+)
+def test_two_instalments_and_their_late_charges_at_the_counter(users, taro, owed, paid_on, expected):
     third, fourth, _ = owed
     late3 = calc_late_charge(56_400, date(2025, 12, 25), paid_on)
     late4 = calc_late_charge(56_400, date(2026, 1, 31), paid_on)
-    if paid_on == TODAY:
-        assert late4 == 1_300  # the published example
+    assert (late3, late4) == expected  # the counter's calculator (saiken calc) agrees
     settle = counter.amount_to_settle([third, fourth], paid_on)
     assert settle == {third.pk: 56_400 + late3, fourth.pk: 56_400 + late4}
     total = sum(settle.values())
