@@ -272,76 +272,112 @@ def require_receipt(user, receipt: CounterReceipt) -> None:
 # ---- 日計表: the day's close per clerk and channel ------------------------------------------
 
 
+TAKEN, REVERSED, MOVED = "taken", "reversed", "moved"
+CLOSE_KIND_LABELS = {TAKEN: "収納", REVERSED: "取消", MOVED: "訂正による再計上"}
+
+
 @dataclass
 class CloseLine:
-    """One clerk's one channel on one day: the receipts, and the ledger they must equal."""
+    """One clerk's one channel on one day, of one kind: the receipts, and the ledger they must equal.
+
+    - 収納 (taken): the receipts taken that day; the payments of that channel the clerk
+      booked that day; the PAYMENT entries of those payments.
+    - 取消 (reversed), negative: the payments of the clerk's (and their receipts) whose
+      reversal was booked that day; the PAYMENT_REVERSAL entries booked that day.
+    - 訂正による再計上 (moved): a payment booked again elsewhere by an approved correction
+      (saiken.payments.corrections); no money changes hands, so no receipt: its payment
+      and entries must agree.
+    """
 
     clerk_id: int
     clerk: str
     channel: str
+    kind: str = TAKEN
     receipts: int = 0
     receipts_total: int = 0
     payments: int = 0
     payments_total: int = 0
-    entries_total: int = 0  # the PAYMENT entries of those payments
+    entries_total: int = 0
 
     @property
     def channel_label(self) -> str:
         return dict(channel_choices()).get(self.channel) or Channel(self.channel).label
 
     @property
+    def kind_label(self) -> str:
+        return CLOSE_KIND_LABELS[self.kind]
+
+    @property
     def balanced(self) -> bool:
+        if self.kind == MOVED:
+            return self.receipts == 0 and self.payments_total == self.entries_total
         return self.receipts == self.payments and self.receipts_total == self.payments_total == self.entries_total
 
     def as_dict(self) -> dict:
-        return {"clerk": self.clerk, "channel": self.channel, "receipts": self.receipts, "receipts_total": self.receipts_total,
-                "payments": self.payments, "payments_total": self.payments_total, "entries_total": self.entries_total,
-                "balanced": self.balanced}
+        return {"clerk": self.clerk, "channel": self.channel, "kind": self.kind, "receipts": self.receipts,
+                "receipts_total": self.receipts_total, "payments": self.payments, "payments_total": self.payments_total,
+                "entries_total": self.entries_total, "balanced": self.balanced}
 
 
 def close_lines(day: date, clerk_ids: Sequence[int] | None) -> list[CloseLine]:
-    """日計表: per clerk and counter channel, the receipts taken on `day`, the Payment rows of
-    those channels booked on `day` by that clerk, and the PAYMENT entries of those payments.
-    A line balances when the three agree (count and yen). The one query of the close: a
-    reversal (a payment cancelled later) is to join here as a line of its own, negative.
-    `clerk_ids` None: every clerk's."""
+    """日計表: per clerk, counter channel and kind (収納, 取消, 訂正による再計上; see
+    CloseLine) the receipts and the ledger of `day`. A line balances when receipts,
+    payments and entries agree (count and yen). Every figure of the close is read here,
+    a few grouped queries whatever the day's count. `clerk_ids` None: every clerk's."""
     from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from saiken.payments.models import PaymentCorrection
 
     channels = counter_channels()
-    lines: dict[tuple[int, str], CloseLine] = {}
+    lines: dict[tuple[int, str, str], CloseLine] = {}
 
-    def line(clerk_id: int, channel: str) -> CloseLine:
-        key = (clerk_id, channel)
-        if key not in lines:
-            lines[key] = CloseLine(clerk_id, "", channel)
-        return lines[key]
+    def add(rows, kind: str, *fields: str, sign: int = 1) -> None:
+        for clerk_id, channel, *values in rows:
+            key = (clerk_id, channel, kind)
+            if key not in lines:
+                lines[key] = CloseLine(clerk_id, "", channel, kind)
+            for f, v in zip(fields, values, strict=True):
+                setattr(lines[key], f, sign * (v or 0))
 
-    receipts = CounterReceipt.objects.filter(taken_on=day)
-    payments = Payment.objects.filter(booked_on=day, channel__in=channels).exclude(created_by=None)
-    if clerk_ids is not None:
-        receipts, payments = receipts.filter(clerk_id__in=clerk_ids), payments.filter(created_by_id__in=clerk_ids)
-    for clerk_id, channel, n, total in (
-        receipts.values("clerk_id", "channel")
-        .annotate(n=Count("id"), total=Sum("payment__amount")).values_list("clerk_id", "channel", "n", "total")
-    ):
-        x = line(clerk_id, channel)
-        x.receipts, x.receipts_total = n, total or 0
-    for clerk_id, channel, n, total in (
-        payments.values("created_by_id", "channel").annotate(n=Count("id"), total=Sum("amount"))
-        .values_list("created_by_id", "channel", "n", "total")
-    ):
-        x = line(clerk_id, channel)
-        x.payments, x.payments_total = n, total or 0
-    for clerk_id, channel, total in (
-        Entry.objects.filter(kind=Kind.PAYMENT, payment__in=payments).values("payment__created_by_id", "payment__channel")
-        .annotate(total=Sum("amount")).values_list("payment__created_by_id", "payment__channel", "total")
-    ):
-        line(clerk_id, channel).entries_total = total or 0
+    def mine(qs, field: str):
+        return qs if clerk_ids is None else qs.filter(**{f"{field}__in": clerk_ids})
+
+    ours = mine(Payment.objects.filter(channel__in=channels).exclude(created_by=None), "created_by_id")
+    moved = Exists(PaymentCorrection.objects.filter(reposted=OuterRef("pk")))
+    booked = ours.filter(booked_on=day)
+    taken, reposted = booked.exclude(moved), booked.filter(moved)
+    # Reversed that day: payments of any day with a PAYMENT_REVERSAL entry booked on `day`.
+    reversed_ = ours.filter(Exists(Entry.objects.filter(payment=OuterRef("pk"), kind=Kind.PAYMENT_REVERSAL, booked_on=day)))
+
+    def payment_rows(qs):
+        return qs.values("created_by_id", "channel").annotate(n=Count("id"), total=Sum("amount")).values_list(
+            "created_by_id", "channel", "n", "total")
+
+    def entry_rows(qs, kind: Kind, **extra):
+        return (Entry.objects.filter(kind=kind, payment__in=qs, **extra).values("payment__created_by_id", "payment__channel")
+                .annotate(total=Sum("amount")).values_list("payment__created_by_id", "payment__channel", "total"))
+
+    def receipt_rows(qs):
+        return qs.values("clerk_id", "channel").annotate(n=Count("id"), total=Sum("payment__amount")).values_list(
+            "clerk_id", "channel", "n", "total")
+
+    add(receipt_rows(mine(CounterReceipt.objects.filter(taken_on=day), "clerk_id")), TAKEN, "receipts", "receipts_total")
+    add(payment_rows(taken), TAKEN, "payments", "payments_total")
+    add(entry_rows(taken, Kind.PAYMENT), TAKEN, "entries_total")
+    add(receipt_rows(CounterReceipt.objects.filter(payment__in=reversed_)), REVERSED, "receipts", "receipts_total", sign=-1)
+    add(payment_rows(reversed_), REVERSED, "payments", "payments_total", sign=-1)
+    add(entry_rows(reversed_, Kind.PAYMENT_REVERSAL, booked_on=day), REVERSED, "entries_total", sign=-1)
+    add(payment_rows(reposted), MOVED, "payments", "payments_total")
+    add(entry_rows(reposted, Kind.PAYMENT), MOVED, "entries_total")
+    add(receipt_rows(CounterReceipt.objects.filter(payment__in=reposted)), MOVED, "receipts", "receipts_total")
+
     names = dict(get_user_model().objects.filter(pk__in={k[0] for k in lines}).values_list("pk", "username"))
     for x in lines.values():
         x.clerk = names.get(x.clerk_id, str(x.clerk_id))
     order = {c: n for n, c in enumerate(channels)}
-    return sorted(lines.values(), key=lambda x: (x.clerk, order.get(x.channel, 99)))
+    kinds = {TAKEN: 0, REVERSED: 1, MOVED: 2}
+    return sorted(lines.values(), key=lambda x: (x.clerk, order.get(x.channel, 99), kinds[x.kind]))
 
 
 def close_clerks(user, clerk=None) -> list[int] | None:

@@ -190,6 +190,29 @@ def test_the_close_balances_and_a_payment_altered_behind_its_back_does_not(users
     assert e.value.code == 1
 
 
+def test_a_cancelled_and_a_moved_counter_payment_are_lines_of_their_own(users, taro, owed, django_user_model):
+    """A cancellation (取消) approved the next day is a negative line that day; a move
+    (訂正) adds the re-posting as a line without a receipt. Every line still balances."""
+    from saiken.payments import corrections
+
+    kacho2 = staff(django_user_model.objects.create_user("nozei-kacho2"), "manager", "nozei")
+    third, fourth, _ = owed
+    cancelled = counter.take_counter_payment(users["nozei"], taro, [third], 20_000, 20_000, Channel.COUNTER, TODAY, today=TODAY)
+    moved = counter.take_counter_payment(users["nozei"], taro, [third], 5_000, 5_000, Channel.COUNTER, TODAY, today=TODAY)
+    nextday = date(2026, 5, 30)
+    ask = corrections.request(payment=cancelled.payment, kind="cancel", reason="二重に収納", user=users["kacho"], today=nextday)
+    corrections.approve(correction=ask, user=kacho2, today=nextday)
+    ask = corrections.request(payment=moved.payment, kind="move", reason="期別の誤り", user=users["kacho"], today=nextday, targets=[fourth])
+    corrections.approve(correction=ask, user=kacho2, today=nextday)
+
+    assert all(x.balanced for x in counter.close_lines(TODAY, None))  # the day taken is as it was
+    lines = counter.close_lines(nextday, None)
+    assert [(x.clerk, x.kind, x.receipts, x.receipts_total, x.payments_total, x.entries_total, x.balanced) for x in lines] == [
+        ("nozei", "reversed", -2, -25_000, -25_000, -25_000, True),
+        ("nozei-kacho2", "moved", 0, 0, 5_000, 5_000, True),
+    ]
+
+
 def test_who_reads_whose_close(users):
     assert counter.close_clerks(users["nozei"]) == [users["nozei"].pk]
     assert set(counter.close_clerks(users["kacho"])) >= {users["nozei"].pk, users["nozei2"].pk}

@@ -34,12 +34,8 @@ PK = {
     "reminder_run_pdf": "reminder_run", "matching_confirm": "candidate", "matching_reject": "candidate", "matching_person": "taro",
     "matching_unlink": "taro", "goals_target_delete": "target", "plan": "plan", "plan_revise": "plan", "plan_version": "plan",
     "plan_adopt": "plan", "evaluation_new": "plan", "evaluation": "evaluation", "evaluation_finalise": "evaluation",
-<<<<<<< HEAD
     "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro", "payment_correction": "correction",
-=======
-    "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro",
     "counter": "taro", "counter_receipt": "receipt", "counter_receipt_pdf": "receipt",
->>>>>>> c72100c (Counter screens: 窓口収納 form with a confirm step, receipt page and PDF downloads, 日計表; debtor page link; access table rows)
 }
 
 

@@ -117,17 +117,14 @@ def build() -> World:
     assessment_batch = AssessmentImport.objects.create(mapping=mapping, filename="choutei.csv", sha256="1" * 64, status="posted",
                                                        imported_by=tax_clerk)
     w.ids.update(payment_import=batch.pk, received=waiting.pk, refund=refund.pk, assessment_import=assessment_batch.pk)
-<<<<<<< HEAD
     correction = PaymentCorrection.objects.create(payment=payment, kind="cancel", reason="金額の誤り", requested_by=tax_clerk)
     w.ids.update(payment=payment.pk, correction=correction.pk)
-=======
     # A counter receipt (窓口収納) of the tax clerk's, on the twin's tax (the tax-only debtor's figures stay as they are).
     from saiken.payments.counter import take_counter_payment
 
     twin_tax = twin.instalments.get()
     receipt = take_counter_payment(tax_clerk, twin, [twin_tax], 1_000, 1_000, "counter", TODAY, today=TODAY)
     w.ids.update(receipt=receipt.pk)
->>>>>>> c72100c (Counter screens: 窓口収納 form with a confirm step, receipt page and PDF downloads, 日計表; debtor page link; access table rows)
 
     deferment = relief.propose_relief(debtor=taro, kind="collection_deferment", instalments=[tax], ground="illness", reason="入院のため",
                                       start_on=date(2024, 8, 1), end_on=date(2025, 1, 31), user=tax_clerk)

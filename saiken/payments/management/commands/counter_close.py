@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 self.stdout.write("窓口収納はありません。")
             for x in lines:
                 self.stdout.write(
-                    f"{x.channel_label}: 領収書 {x.receipts:,}件 {x.receipts_total:,}円 / 収納 {x.payments:,}件 {x.payments_total:,}円"
+                    f"{x.channel_label}（{x.kind_label}）: 領収書 {x.receipts:,}件 {x.receipts_total:,}円 / 収納 {x.payments:,}件 {x.payments_total:,}円"
                     f" / 仕訳 {x.entries_total:,}円 … {'一致' if x.balanced else '不一致'}"
                 )
         if not balanced:
