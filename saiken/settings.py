@@ -226,6 +226,9 @@ SAIKEN_CONVENI_FORMER_ISSUERS = tuple(c.strip() for c in os.environ.get("SAIKEN_
 # How far back a store file's 収納日 may reach from the import day (a late file, an agency's
 # resend); an older date refuses the file. A year covers any resend; raise it for a migration.
 SAIKEN_PAYMENT_MAX_AGE_DAYS = int(os.environ.get("SAIKEN_PAYMENT_MAX_AGE_DAYS", "366"))
+# 窓口収納: the ways a person may pay at the counter (saiken.ledger.models.Channel codes):
+# cash (counter), card (credit), other (smartphone: a QR or e-money terminal at the window).
+SAIKEN_COUNTER_CHANNELS = tuple(c.strip() for c in os.environ.get("SAIKEN_COUNTER_CHANNELS", "counter,credit,smartphone").split(",") if c.strip())
 # 口座振替・総合振込: the city's contract with its bank (委託者コード, names in half-width kana,
 # the account refunds are paid from). Demo values; each city sets its own.
 SAIKEN_BANK_CONSIGNOR_CODE = os.environ.get("SAIKEN_BANK_CONSIGNOR_CODE", "1234567890")

@@ -64,6 +64,12 @@ def users(django_user_model):
         ("collector", Act.CASE_WORK, "city_tax", False),  # tax stays with tax staff
         ("collector", Act.DEMAND_ISSUE, None, False),
         ("admin", Act.WRITE_OFF, "city_tax", True),
+        ("tax_clerk", Act.COUNTER_PAYMENT, "city_tax", True),
+        ("nursery_clerk", Act.COUNTER_PAYMENT, "city_tax", False),  # another department's window
+        ("nursery_clerk", Act.COUNTER_PAYMENT, "nursery_fee", True),
+        ("member", Act.COUNTER_PAYMENT, "nursery_fee", False),
+        ("auditor", Act.COUNTER_PAYMENT, None, False),
+        ("collector", Act.COUNTER_PAYMENT, "city_tax", False),
     ],
 )
 def test_the_table(users, who, act, receivable, allowed, request):

@@ -39,3 +39,12 @@ def fiscal_year_label(fy: int) -> str:
     """
     name, n = _era_for(date(fy, 12, 31))
     return f"{name}{_year_label(n)}年度"
+
+
+_INITIALS = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T", "明治": "M"}
+
+
+def fiscal_year_code(fy: int) -> str:
+    """R8 for FY2026 (令和8年度), H30 for FY2018: the short era year of a fiscal year, for numbers."""
+    name, n = _era_for(date(fy, 12, 31))
+    return f"{_INITIALS[name]}{n}"

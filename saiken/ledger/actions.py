@@ -77,6 +77,37 @@ def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment]
         fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
 
 
+@dataclass(frozen=True)
+class PaymentPlan:
+    """How a payment would post: the late charges it fixes per instalment, its
+    allocations (by the receivable's 充当順位) and what is left over (過納)."""
+
+    late_charges: dict[int, int]
+    allocations: list[Allocation]
+    rest: int
+
+
+def plan_payment(amount: int, paid_on: date, targets: list[Instalment], receivable: ReceivableType) -> PaymentPlan:
+    """The one planner of a payment on `targets`, read-only: record_payment posts it,
+    the counter and the reconciliation's confirmation show it before posting."""
+    _positive(amount)
+    targets = sorted(targets, key=lambda i: (i.due_date, i.id))
+    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
+    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
+    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
+    return PaymentPlan(fixed, list(allocations), rest)
+
+
+def late_charges_to_pay_in_full(paid_on: date, targets: list[Instalment], receivable: ReceivableType) -> dict[int, int]:
+    """The late charge each of `targets` would have fixed if paid in full on `paid_on`
+    (what the counter asks for when a person settles those instalments that day)."""
+    late = [i for i in targets if i.principal_due > 0 and i.due_date < paid_on]
+    if not late or not late_charges.charges_late(receivable):
+        return {}
+    ctx = late_charges.Context.load([i.id for i in late], {receivable.id: receivable})
+    return {i.id: yen for i in late if (yen := ctx.to_fix(i, paid_on))}
+
+
 OVERPAYMENT_MEMO = "過納"  # the excess of a payment, held as 過誤納金 (every posting path writes it)
 
 
@@ -182,32 +213,6 @@ def correct_assessment(*, instalment: Instalment, delta: int, booked_on: date, r
 
 
 @dataclass(frozen=True)
-class Split:
-    """How a payment splits (record_payment books exactly this): the late charges it fixes
-    per instalment, the allocations (instalment id, component, yen), and the excess held
-    as 過誤納金."""
-
-    fixed: dict[int, int]
-    allocations: list[Allocation]
-    rest: int
-
-    def __iter__(self):
-        return iter((self.fixed, self.allocations, self.rest))
-
-
-def split_payment(*, receivable: ReceivableType, amount: int, paid_on: date, targets: list[Instalment]) -> Split:
-    """The split of `amount` over `targets` (oldest due first) by the receivable's allocation
-    rule (saiken.core.allocation), with the late charges the payment fixes: what
-    record_payment will book, computed without writing (a screen shows it before posting)."""
-    _positive(amount)
-    targets = sorted(targets, key=lambda i: (i.due_date, i.id))
-    fixed = _late_charges_fixed_by(amount, paid_on, targets, receivable)
-    debts = [_as_debt(i, fixed.get(i.id, 0)) for i in targets]
-    allocations, rest = allocate(amount, debts, receivable.order, receivable.scope)
-    return Split(fixed, allocations, rest)
-
-
-@dataclass(frozen=True)
 class Posted:
     payment: Payment
     entries: list[Entry]
@@ -255,7 +260,8 @@ def record_payment(
     targets = list(targets.order_by("due_date", "id"))
     if not targets:
         raise LedgerError(f"{debtor} の {receivable} に納付対象の調定がありません。", "instalment")
-    fixed, allocations, rest = split_payment(receivable=receivable, amount=amount, paid_on=paid_on, targets=targets)
+    plan = plan_payment(amount, paid_on, targets, receivable)
+    fixed, allocations, rest = plan.late_charges, plan.allocations, plan.rest
     try:
         with transaction.atomic():
             payment = Payment.objects.create(

@@ -324,3 +324,38 @@ class PaymentCorrection(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.payment}"
+
+
+class CounterReceipt(models.Model):
+    """領収書: one payment taken at the counter (窓口収納), with its number and the cash handed over.
+
+    One receipt is one Payment of one receivable. The number runs per fiscal year of the
+    day it was taken (R8-000123: 令和8年度の123枚目). `lines` keeps what the receipt says,
+    fixed when the money was taken: per instalment what was paid by component and what
+    was still owed after it, so a reprint says what the first print said."""
+
+    number = models.CharField("領収番号", max_length=20, unique=True)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("連番")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="counter_receipt", verbose_name="収納")
+    channel = models.CharField("納付方法", max_length=20, choices=Channel.choices)
+    tendered = models.BigIntegerField("預り金額")
+    change = models.BigIntegerField("釣銭")
+    debtor_name = models.CharField("納付者", max_length=200)
+    receivable_name = models.CharField("債権", max_length=100)
+    lines = models.JSONField("内訳", default=list)
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="収納担当")
+    taken_on = models.DateField("収納日")
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "領収書（窓口収納）"
+        verbose_name_plural = "領収書（窓口収納）"
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "seq"], name="counter_receipt_seq"),
+            models.CheckConstraint(name="counter_receipt_change", condition=models.Q(change__gte=0)),
+        ]
+        indexes = [models.Index(fields=["taken_on", "clerk"], name="counter_receipt_day")]
+
+    def __str__(self):
+        return f"領収書 {self.number}"

@@ -37,6 +37,7 @@ class Act(StrEnum):
     PAYMENT_IMPORT = "payment.import"  # 収納データの取込・確定
     ASSESSMENT_IMPORT = "assessment.import"  # 調定データの取込・確定
     PAYMENT_RECONCILE = "payment.reconcile"  # 未消込の収納の消込
+    COUNTER_PAYMENT = "payment.counter"  # 窓口収納（領収書の発行・日計表）
     REFUND = "refund"  # 還付・充当・還付ファイル・組戻し
     PAYMENT_CORRECT = "payment.correct"  # 収納の取消・訂正の申請
     PAYMENT_CORRECT_DECIDE = "payment.correct.decide"  # 収納の取消・訂正の承認・却下
@@ -55,6 +56,7 @@ ACT_LABELS: dict[Act, str] = {
     Act.PAYMENT_IMPORT: "収納データの取込",
     Act.ASSESSMENT_IMPORT: "調定データの取込",
     Act.PAYMENT_RECONCILE: "収納の消込",
+    Act.COUNTER_PAYMENT: "窓口収納",
     Act.REFUND: "過誤納金の還付・充当",
     Act.PAYMENT_CORRECT: "収納の取消・訂正の申請",
     Act.PAYMENT_CORRECT_DECIDE: "収納の取消・訂正の承認",
@@ -78,6 +80,8 @@ ROLES: dict[Act, frozenset[str]] = {
     # 調定 is the owning department's (a clerk's file assesses her department's receivables only).
     Act.ASSESSMENT_IMPORT: _STAFF - {Role.COLLECTOR},
     Act.PAYMENT_RECONCILE: _STAFF - {Role.COLLECTOR},
+    # Money taken at the window of the department that owns the claim (its 収納窓口).
+    Act.COUNTER_PAYMENT: _STAFF - {Role.COLLECTOR},
     Act.REFUND: _STAFF - {Role.COLLECTOR},
     # Anyone who takes or posts payments may ask; only a manager undoes one (and not
     # her own request: saiken.payments.corrections).

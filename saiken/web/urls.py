@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from saiken.web.views import audit_log, auth, calc, catalog, debtors, demands, home, reports, service_check
+from saiken.web.views import audit_log, auth, calc, catalog, counter, debtors, demands, home, reports, service_check
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("catalog/<slug:code>/", catalog.receivable, name="receivable"),
     path("debtors/", debtors.search, name="debtor_search"),
     path("debtors/<int:pk>/", debtors.debtor, name="debtor"),
+    path("debtors/<int:pk>/counter/", counter.counter_form, name="counter"),
     path("reports/collection/", reports.collection, name="collection_report"),
     path("calc/late-charge/", calc.late_charge_calculator, name="late_charge_calculator"),
     path("demands/", demands.runs, name="demand_runs"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saiken.web.views import corrections, payments
+from saiken.web.views import corrections, counter, payments
 
 urlpatterns = [
     path("", payments.imports, name="payment_imports"),
@@ -19,4 +19,7 @@ urlpatterns = [
     path("corrections/", corrections.index, name="payment_corrections"),
     path("corrections/new/<int:payment>/", corrections.new, name="payment_correction_new"),
     path("corrections/<int:pk>/", corrections.detail, name="payment_correction"),
+    path("receipts/<int:pk>/", counter.receipt_page, name="counter_receipt"),
+    path("receipts/<int:pk>/pdf/", counter.receipt_pdf, name="counter_receipt_pdf"),
+    path("counter-close/", counter.close, name="counter_close"),
 ]

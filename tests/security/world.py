@@ -119,6 +119,12 @@ def build() -> World:
     w.ids.update(payment_import=batch.pk, received=waiting.pk, refund=refund.pk, assessment_import=assessment_batch.pk)
     correction = PaymentCorrection.objects.create(payment=payment, kind="cancel", reason="金額の誤り", requested_by=tax_clerk)
     w.ids.update(payment=payment.pk, correction=correction.pk)
+    # A counter receipt (窓口収納) of the tax clerk's, on the twin's tax (the tax-only debtor's figures stay as they are).
+    from saiken.payments.counter import take_counter_payment
+
+    twin_tax = twin.instalments.get()
+    receipt = take_counter_payment(tax_clerk, twin, [twin_tax], 1_000, 1_000, "counter", TODAY, today=TODAY)
+    w.ids.update(receipt=receipt.pk)
 
     deferment = relief.propose_relief(debtor=taro, kind="collection_deferment", instalments=[tax], ground="illness", reason="入院のため",
                                       start_on=date(2024, 8, 1), end_on=date(2025, 1, 31), user=tax_clerk)

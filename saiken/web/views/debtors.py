@@ -264,7 +264,12 @@ def debtor(request, pk: int):
         i.demand = getattr(getattr(i, "demand_line", None), "demand", None)
         i.pending = pending.get(i.id, [])
     groups, total = _grouped(instalments)
+    # 窓口収納 is offered only on what the user may take money for (saiken.staff.policy).
+    may_counter = any(
+        g["totals"].total_due and policy.may(request.user, Act.COUNTER_PAYMENT, g["receivable"]) for g in groups
+    )
     return render(request, "web/debtor.html", {
+        "may_counter": may_counter,
         "linked": visible_linked_records(request.user, d),
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),

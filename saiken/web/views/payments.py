@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from saiken import audit
 from saiken.core.entries import COMPONENT_LABELS
 from saiken.core.formats import FormatError
-from saiken.ledger.actions import OPEN, split_payment
+from saiken.ledger.actions import OPEN, plan_payment
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment
 from saiken.payments import actions, uploads
@@ -256,7 +256,7 @@ def _confirmation(request, received: ReceivedPayment, chosen: list[Instalment]):
         return None
     first = chosen[0]
     try:
-        split = split_payment(receivable=first.receivable, amount=received.amount, paid_on=received.paid_on, targets=chosen)
+        split = plan_payment(received.amount, received.paid_on, chosen, first.receivable)
     except LedgerError as e:
         messages.error(request, e.message)
         return None
@@ -266,7 +266,7 @@ def _confirmation(request, received: ReceivedPayment, chosen: list[Instalment]):
                  detail={"instalments": [i.pk for i in chosen]})
     by_id = {i.pk: i for i in chosen}
     lines = [(by_id[a.key], COMPONENT_LABELS[a.component], a.amount) for a in split.allocations]
-    fixed = [(by_id[iid], yen) for iid, yen in split.fixed.items()]
+    fixed = [(by_id[iid], yen) for iid, yen in split.late_charges.items()]
     return render(request, "web/payment_resolve_confirm.html", {
         "r": received, "debtor": first.debtor, "receivable": first.receivable, "chosen": chosen, "lines": lines, "fixed": fixed,
         "rest": split.rest,
