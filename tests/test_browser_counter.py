@@ -81,5 +81,42 @@ def walk(live_server, browser, django_user_model, tmp_path):
     assert "nozei" in table and "現金" in table and f"{total:,}" in table and "不一致" not in table
     assert page.inner_text("#close-result") == "一致"
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-    assert refused == []
     assert clerk.pk == receipt.clerk_id
+
+    # The payment was taken in error: the clerk asks for its cancellation from the receipt,
+    # and a manager (not the clerk) approves it; the ledger gets reversing entries.
+    page.goto(f"{live_server.url}/payments/receipts/{receipt.pk}/")
+    page.click("#receipt-cancel")
+    page.wait_for_load_state()
+    page.fill("#reason", "金額の打ち間違い（全額返金済）")
+    page.click("button[name=submit]")
+    page.wait_for_load_state()
+    assert "承認待ち" in page.inner_text("body")
+    first.refresh_from_db()
+    assert first.principal_due == 0  # nothing reversed before the approval
+
+    staff(django_user_model.objects.create_user("nozei-kacho", password="pass-1234"), "manager", "nozei")
+    manager = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    refused_by_manager = csp_violations(manager)
+    manager.goto(f"{live_server.url}/login/")
+    manager.fill("input[name=username]", "nozei-kacho")
+    manager.fill("input[name=password]", "pass-1234")
+    manager.click("button[type=submit], input[type=submit]")
+    manager.wait_for_load_state()
+    manager.goto(f"{live_server.url}/payments/corrections/")
+    manager.click("#waiting a")
+    manager.wait_for_load_state()
+    assert "金額の打ち間違い" in manager.inner_text("body")
+    manager.click("button[name=approve]")
+    manager.wait_for_load_state()
+    assert "承認済" in manager.inner_text("body")
+    for i in (first, second):
+        i.refresh_from_db()
+        assert (i.principal_due, i.late_charge_due) == (56_400, 0)  # owed again; the charge is only accrued again
+
+    # The day's close shows the receipt and its cancellation, and still balances.
+    page.goto(f"{live_server.url}/payments/counter-close/")
+    table = page.inner_text("#close")
+    assert "取消" in table and f"-{total:,}" in table.replace("−", "-") and "不一致" not in table
+    assert page.inner_text("#close-result") == "一致"
+    assert refused == [] and refused_by_manager == []

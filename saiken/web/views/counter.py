@@ -124,7 +124,11 @@ def receipt_page(request, pk: int):
     receipt = _receipt(request, pk)
     audit.record(user=request.user, action="payments.receipt_view", target=receipt, debtor_id=receipt.payment.debtor_id,
                  summary=f"領収書 {receipt.number} を表示")
-    return render(request, "web/counter_receipt.html", {"receipt": receipt, "data": counter.receipt_data(receipt)})
+    return render(request, "web/counter_receipt.html", {
+        "receipt": receipt, "data": counter.receipt_data(receipt),
+        "may_cancel": policy.may(request.user, Act.PAYMENT_CORRECT, receipt.payment.receivable_id),
+        "correction": receipt.payment.corrections.exclude(status="rejected").first(),
+    })
 
 
 @login_required
