@@ -53,7 +53,7 @@ from saiken.ledger.models import Instalment
 from saiken.payments.matching import Match, match_records, slip_of_record
 from saiken.payments import uploads
 from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
-from saiken.slips.models import SlipLine, PaymentSlip
+from saiken.slips.models import PaymentSlip, SlipLine
 from saiken.staff import access, policy
 from saiken.staff.models import Role
 from saiken.staff.policy import Act
