@@ -63,6 +63,16 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def slip_receivables(user, debtor_id: int) -> list[int]:
+    """The debtor's receivables the user may see and print slips of (screens hide the
+    links to what `issue_slip` would refuse)."""
+    from saiken.staff import access
+
+    if not policy.may(user, Act.SLIP):
+        return []
+    return [r for r in sorted(access.visible_receivable_ids(user, debtor_id)) if policy.may(user, Act.SLIP, r, debtor_id=debtor_id)]
+
+
 def _barcode(slip: PaymentSlip) -> tuple[str, str]:
     """(44 digits, "") or ("", why there is none)."""
     try:
@@ -288,7 +298,7 @@ def demand_copy(user, notice, *, today: date | None = None) -> tuple[bytes, str]
     """督促状の写し for one person: the notice as issued (number, 発付日, 指定期限, lines),
     marked 再発行（写）, with a fresh barcode (reissue digit 1) while the demanded
     instalments are still wholly unpaid; its store deadline is the 指定期限, or, once that
-    has passed, SAIKEN_SLIP_COPY_DAYS days from today. Returns (PDF, a note for the clerk).
+    has passed, SAIKEN_SLIP_DAYS days from today. Returns (PDF, a note for the clerk).
     Refused unless the user may make the 督促状's documents (`Act.DEMAND_DOCUMENT`)."""
     from saiken.demands.documents import notice as notice_of
     from saiken.demands.models import Demand
@@ -305,7 +315,7 @@ def demand_copy(user, notice, *, today: date | None = None) -> tuple[bytes, str]
     if not unpaid:
         note = "督促した期別に納付があったため、写しにはバーコードを付けていません。納付書を再発行してください。"
     elif n.barcode is not None:
-        deadline = demand.designated_deadline if demand.designated_deadline >= today else today + timedelta(days=settings.SAIKEN_SLIP_COPY_DAYS)
+        deadline = demand.designated_deadline if demand.designated_deadline >= today else today + timedelta(days=settings.SAIKEN_SLIP_DAYS)
         code = barcode_content(
             issuer=settings.SAIKEN_CONVENI_ISSUER, free=slip_free_field(SLIP_DEMAND, demand.pk), reissue=REISSUE,
             deadline=deadline, amount=n.total, cap=settings.SAIKEN_CONVENI_CAP,

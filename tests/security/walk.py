@@ -35,6 +35,7 @@ PK = {
     "matching_unlink": "taro", "goals_target_delete": "target", "plan": "plan", "plan_revise": "plan", "plan_version": "plan",
     "plan_adopt": "plan", "evaluation_new": "plan", "evaluation": "evaluation", "evaluation_finalise": "evaluation",
     "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro",
+    "slip_new": "taro", "slip_detail": "slip", "slip_pdf": "slip", "slip_pledge": "pledge", "slip_demand_copy": "demand",
 }
 
 
