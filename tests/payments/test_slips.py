@@ -292,3 +292,15 @@ def test_a_demand_copy_is_refused_to_a_clerk_of_another_department(taro, tax, ci
     with pytest.raises(Refused):
         actions.demand_copy(clerk, Demand.objects.get(), today=TODAY)
     assert not AuditEvent.objects.filter(action="demand.copy").exists()
+
+
+def test_a_slip_paid_before_its_late_charge_day_fixes_less_and_holds_the_difference(taro, tax):
+    """The late charge is the ledger's as of the day paid (地方税法326条 counts to the
+    payment day): a slip computed to 2026-06-30 and paid on 2026-05-20 overpays."""
+    slip = reissue(taro, tax, late_charge_to=date(2026, 6, 30), deadline=date(2026, 6, 30))
+    at_payment = late_charges_to(tax, date(2026, 5, 20))
+    batch = import_payments(store_file(row(slip.barcode, slip.total)), format="conveni", filename="early.csv", user=operator(), today=date(2026, 5, 21))
+    assert batch.overpaid == slip.total - 200_000 - sum(at_payment.values()) > 0
+    for i in tax:
+        i.refresh_from_db()
+        assert (i.principal_due, i.late_charge_due) == (0, 0)
