@@ -209,7 +209,7 @@ def issue_first_slips(user, debtor: Debtor, instalments: Sequence[Instalment | i
 @transaction.atomic
 def issue_plan_slips(user, pledge, *, today: date | None = None) -> list[PaymentSlip]:
     """分納の納付書: one slip per payment of the 分納誓約 `pledge` still to come (due today
-    or later), each for that payment's amount. The amounts are laid over the pledge's open
+    or later), each for that payment's amount; a row printed before gets its slip again. The amounts are laid over the pledge's open
     instalments in order (oldest first, each in its receivable's allocation order), as the
     payments will be; what remains after the balances is the late charge the plan pays off
     last (fixed by the ledger when the principal is complete) and sits on the last line."""
@@ -247,8 +247,11 @@ def issue_plan_slips(user, pledge, *, today: date | None = None) -> list[Payment
             last = owed[-1]
             line = lines.setdefault(last.pk, [last, 0, 0, 0])
             line[2] += amount  # the accruing late charge the plan covers
-        slip = _create(user, debtor, SlipKind.PLAN, today, row.due_on, row.due_on, [tuple(x) for x in lines.values()], pledge_payment=row)
-        slips.append(slip)
+        printed = PaymentSlip.objects.filter(pledge_payment=row).order_by("-id").first()
+        if printed is not None:  # printed before: the same slip again, never a second barcode for one row
+            slips.append(printed)
+            continue
+        slips.append(_create(user, debtor, SlipKind.PLAN, today, row.due_on, row.due_on, [tuple(x) for x in lines.values()], pledge_payment=row))
     return slips
 
 

@@ -249,6 +249,8 @@ def test_plan_slips_one_per_pledged_payment_and_one_paid_at_a_store(taro, tax, c
     assert first == {tax[0].pk: 100_000, tax[1].pk: 20_000}  # oldest first
     assert {x.instalment_id: x.principal for x in slips[1].lines.all()} == {tax[1].pk: 80_000}
     assert slip_of(parse_barcode(slips[1].barcode).free) == (SLIP_NOTICE, slips[1].pk)
+    assert actions.issue_plan_slips(operator(), pledge, today=TODAY) == slips  # printed again, not issued twice
+    assert PaymentSlip.objects.count() == 2
     import_payments(store_file(row(slips[0].barcode, 120_000)), format="conveni", filename="plan.csv", user=operator(), today=date(2026, 5, 21))
     tax[1].refresh_from_db()
     assert tax[1].principal_due == 80_000
