@@ -306,3 +306,13 @@ def test_a_slip_paid_before_its_late_charge_day_fixes_less_and_holds_the_differe
     for i in tax:
         i.refresh_from_db()
         assert (i.principal_due, i.late_charge_due) == (0, 0)
+
+
+def test_above_999999_yen_there_is_no_barcode_whatever_the_contract_says(taro, city_tax, settings):
+    settings.SAIKEN_CONVENI_CAP = 5_000_000  # a contract cap above what stores take
+    big = assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=1, nominal_due=date(2026, 6, 1), amount=1_000_000, assessed_on=date(2026, 5, 1))
+    (slip,) = issue_first_slips(operator(), taro, [big], today=TODAY)
+    assert slip.barcode == "" and "999,999円" in slip.no_barcode
+    small = assess(debtor=taro, receivable=city_tax, fiscal_year=2026, instalment_no=2, nominal_due=date(2026, 6, 1), amount=999_999, assessed_on=date(2026, 5, 1))
+    (slip,) = issue_first_slips(operator(), taro, [small], today=TODAY)
+    assert parse_barcode(slip.barcode).amount == 999_999
