@@ -32,6 +32,12 @@ class Kind(StrEnum):
     REFUND_RETURNED = "refund_returned"  # 還付金の返戻（振込不能で戻った還付金を再び保管）
     TRANSFER_OUT = "transfer_out"  # 充当（払出）
     WRITE_OFF = "write_off"  # 不納欠損
+    # A payment posted in error (wrong person or instalment, a cancelled counter payment)
+    # is undone by entries, never by deleting it: each entry of the payment is met by
+    # its reversal (saiken.core.reversal).
+    PAYMENT_REVERSAL = "payment_reversal"  # 収納取消
+    OVERPAYMENT_REVERSAL = "overpayment_reversal"  # 過誤納取消（収納取消に伴う）
+    ASSESSMENT_REVERSAL = "assessment_reversal"  # 延滞金確定の取消（収納取消に伴う）
 
 
 KIND_LABELS = {
@@ -45,6 +51,9 @@ KIND_LABELS = {
     Kind.REFUND_RETURNED: "還付返戻",
     Kind.TRANSFER_OUT: "充当払出",
     Kind.WRITE_OFF: "不納欠損",
+    Kind.PAYMENT_REVERSAL: "収納取消",
+    Kind.OVERPAYMENT_REVERSAL: "過誤納取消",
+    Kind.ASSESSMENT_REVERSAL: "延滞金確定取消",
 }
 
 COMPONENT_LABELS = {
@@ -65,15 +74,22 @@ BALANCE_SIGN = {
     Kind.REFUND_RETURNED: 0,
     Kind.TRANSFER_OUT: 0,
     Kind.WRITE_OFF: -1,
+    Kind.PAYMENT_REVERSAL: +1,
+    Kind.OVERPAYMENT_REVERSAL: -1,
+    Kind.ASSESSMENT_REVERSAL: -1,
 }
 OVERPAID_SIGN = {
     Kind.OVERPAYMENT: +1,
     Kind.REFUND: -1,
     Kind.REFUND_RETURNED: +1,
     Kind.TRANSFER_OUT: -1,
+    Kind.OVERPAYMENT_REVERSAL: -1,
 }
-ASSESSED_SIGN = {Kind.ASSESSMENT: +1, Kind.INCREASE: +1, Kind.DECREASE: -1}
-COLLECTED_SIGN = {Kind.PAYMENT: +1, Kind.TRANSFER_IN: +1, Kind.OVERPAYMENT: -1}
+ASSESSED_SIGN = {Kind.ASSESSMENT: +1, Kind.INCREASE: +1, Kind.DECREASE: -1, Kind.ASSESSMENT_REVERSAL: -1}
+COLLECTED_SIGN = {
+    Kind.PAYMENT: +1, Kind.TRANSFER_IN: +1, Kind.OVERPAYMENT: -1,
+    Kind.PAYMENT_REVERSAL: -1, Kind.OVERPAYMENT_REVERSAL: +1,
+}
 WRITTEN_OFF_SIGN = {Kind.WRITE_OFF: +1}
 
 

@@ -8,6 +8,7 @@ and imports only parse input and call these.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from django.db.models import Q, Sum
 from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
+from saiken.core import reversal
 from saiken.core.calendar import statutory_due
 from saiken.core.entries import ASSESSED_SIGN, Kind
 from saiken.core.fiscal import fiscal_year_end, fiscal_year_start
@@ -73,6 +75,13 @@ def _late_charges_fixed_by(amount: int, paid_on: date, targets: list[Instalment]
         if completed.keys() == fixed.keys():
             return fixed
         fixed = {iid: yen for iid, yen in completed.items() if not fixed or iid in fixed}
+
+
+OVERPAYMENT_MEMO = "過納"  # the excess of a payment, held as 過誤納金 (every posting path writes it)
+
+
+def late_charge_memo(paid_on: date) -> str:
+    return f"延滞金確定（{paid_on:%Y-%m-%d}納付）"
 
 
 def check_arose_on(arose_on: date | None, nominal_due: date) -> None:
@@ -189,11 +198,14 @@ def record_payment(
     booked_on: date | None = None,
     channel: str = Channel.COUNTER,
     instalment: Instalment | None = None,
+    instalments: Sequence[Instalment] | None = None,
     reference: str | None = None,
     user=None,
 ) -> Posted:
-    """収納: allocate a payment to the named instalment, or to the debtor's open
-    instalments of the receivable oldest first; any excess is held as 過誤納金."""
+    """収納: allocate a payment to the named instalment (or the chosen `instalments`, as
+    a counter payment or a corrected one names them), or else to the debtor's open
+    instalments of the receivable; oldest first by the receivable's rule, any excess
+    held as 過誤納金."""
     _positive(amount)
     booked_on = booked_on or paid_on
     if booked_on < paid_on:
@@ -202,9 +214,16 @@ def record_payment(
         raise LedgerError(f"納付経路 {channel!r} は登録されていません。", "channel")
     if reference and Payment.objects.filter(reference=reference).exists():
         raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference")
+    if instalment is not None and instalments:
+        raise LedgerError("納付対象の調定は一つの指定方法で指定してください。", "instalment")
     targets = Instalment.objects.select_for_update().filter(debtor=debtor, receivable=receivable)
     if instalment is not None:
         targets = targets.filter(pk=instalment.pk)
+    elif instalments:
+        chosen = {i.pk for i in instalments}
+        targets = targets.filter(pk__in=chosen)
+        if targets.count() != len(chosen):
+            raise LedgerError(f"{debtor} の {receivable} でない調定が含まれています。", "instalments")
     else:
         targets = targets.filter(OPEN)
     targets = list(targets.order_by("due_date", "id"))
@@ -223,16 +242,18 @@ def record_payment(
         raise DuplicatePayment(f"収納キー {reference} は既に計上済みです。", "reference") from e
     Payment.tally([(receivable.id, booked_on, channel, amount)])
     common = dict(payment=payment, booked_on=booked_on, created_by=user)
+    # The late charge a payment fixes carries the payment, so that reversing the payment
+    # finds it (saiken.core.reversal).
     entries = [
         Entry(instalment_id=iid, kind=Kind.ASSESSMENT, component=Component.LATE_CHARGE, amount=yen, booked_on=booked_on,
-              memo=f"延滞金確定（{paid_on:%Y-%m-%d}納付）", created_by=user)
+              payment=payment, memo=late_charge_memo(paid_on), created_by=user)
         for iid, yen in fixed.items()
     ]
     entries += [Entry(instalment_id=a.key, kind=Kind.PAYMENT, component=a.component, amount=a.amount, **common) for a in allocations]
     if rest:
         holder = targets[-1]
         entries.append(Entry(instalment=holder, kind=Kind.PAYMENT, amount=rest, **common))
-        entries.append(Entry(instalment=holder, kind=Kind.OVERPAYMENT, amount=rest, memo="過納", **common))
+        entries.append(Entry(instalment=holder, kind=Kind.OVERPAYMENT, amount=rest, memo=OVERPAYMENT_MEMO, **common))
     return Posted(payment, book(entries, _debts(*targets)), rest)
 
 
@@ -312,3 +333,55 @@ def reduce_late_charge(*, instalment: Instalment, booked_on: date, reason: str, 
     audit.record(user=user, action="late_charge.reduce", target=instalment,
                  summary=f"{instalment} 延滞金 {amount:,}円を減免（{reason}）", detail={"amount": amount, "reason": reason})
     return entry
+
+
+@dataclass(frozen=True)
+class Reversed:
+    payment: Payment
+    entries: list[Entry]
+
+
+def _fixed_without_link(payment: Payment, instalment_ids: set[int]) -> list[Entry]:
+    """Late charges fixed by a payment posted before the fixing entry carried its payment:
+    found by the instalment, the booking day and the memo every path wrote."""
+    return list(
+        Entry.objects.filter(
+            instalment_id__in=instalment_ids, payment__isnull=True, kind=Kind.ASSESSMENT, component=Component.LATE_CHARGE,
+            booked_on=payment.booked_on, memo=late_charge_memo(payment.paid_on),
+        ).order_by("id")
+    )
+
+
+@transaction.atomic
+def reverse_payment(*, payment: Payment, booked_on: date, reason: str, user=None) -> Reversed:
+    """収納取消: undo every entry of a payment by its reversal (saiken.core.reversal),
+    booked on `booked_on`; the payment and its entries stay. Who may, and the approval,
+    are the caller's (saiken.payments.corrections); this checks the ledger only."""
+    if not reason.strip():
+        raise LedgerError("取消の理由を入力してください。", "reason")
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)  # two reversals of one payment wait in line
+    if booked_on < payment.booked_on:
+        raise LedgerError(f"取消の計上日 {booked_on} が収納の計上日 {payment.booked_on} より前です。", "booked_on")
+    posted = list(payment.entries.order_by("id"))
+    targets = {e.instalment_id for e in posted}
+    posted += _fixed_without_link(payment, targets)
+    try:
+        plan = reversal.plan(
+            reversal.PostedEntry(e.id, e.instalment_id, Kind(e.kind), Component(e.component), e.amount) for e in posted
+        )
+    except reversal.CannotReverse as e:
+        raise LedgerError(str(e), "payment") from e
+    locked = list(Instalment.objects.select_for_update().filter(pk__in=targets).order_by("pk"))
+    short = reversal.shortfalls({i.id: ({c: i.balance_of(c) for c in Component}, i.overpaid) for i in locked}, plan)
+    if short:
+        raise LedgerError("この収納は取り消せません: " + "／".join(short), "payment")
+    memo = f"{payment.paid_on:%Y-%m-%d}納付 {payment.amount:,}円の取消"
+    entries = [
+        Entry(instalment_id=r.instalment_id, kind=r.kind, component=r.component, amount=r.amount, booked_on=booked_on,
+              payment=payment, counterpart_id=r.counterpart_id, reason=reason[:200], memo=memo, created_by=user)
+        for r in plan
+    ]
+    # The channel tally counts payments that stand: a reversed one leaves it, in the
+    # year it was counted in (saiken.ledger.summaries.payment_figures).
+    Payment.tally([(payment.receivable_id, payment.booked_on, payment.channel, -payment.amount)])
+    return Reversed(payment, book(entries, _debts(*locked)))

@@ -228,7 +228,8 @@ def bump_write_offs(cur, rows: Sequence[EntryRow], years: Sequence[int], debts: 
 
 def bump_payments(payments: Iterable[tuple[int, date, str, int]]) -> None:
     """PaymentSummary: count Payment rows just inserted, given as (receivable id, booked
-    on, channel, amount), by receivable, fiscal year of booking and channel. Call it in
+    on, channel, amount), by receivable, fiscal year of booking and channel; a reversed
+    payment is given again with its amount negated, and leaves the count. Call it in
     the transaction that inserted them (`Payment.tally` is the same, for callers that
     have the model at hand)."""
     tally: dict[tuple[int, int, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -238,7 +239,7 @@ def bump_payments(payments: Iterable[tuple[int, date, str, int]]) -> None:
         if fy is None:
             fy = years[booked_on] = fiscal_year_of(booked_on)
         t = tally[(fy, receivable_id, str(channel))]
-        t[0] += 1
+        t[0] += 1 if amount > 0 else -1  # a negative amount: a payment reversed (saiken.core.reversal)
         t[1] += amount
     with connection.cursor() as cur:
         _upsert(cur, PaymentSummary, ("fiscal_year", "receivable", "channel"), ("payments", "amount"),

@@ -22,7 +22,7 @@ from saiken.core.allocation import Component, Debt, allocate
 from saiken.core.entries import Kind
 from saiken.core.calendar import statutory_due
 from saiken.ledger import late_charges
-from saiken.ledger.actions import check_arose_on, check_instalment_dates
+from saiken.ledger.actions import OVERPAYMENT_MEMO, check_arose_on, check_instalment_dates, late_charge_memo
 from saiken.ledger.booking import EntryRow, book, book_rows, execute_many_params, insert_rows
 from saiken.ledger.errors import BatchRejected, LedgerError, RecordError
 from saiken.ledger.models import Channel, Entry, Instalment, Payment, WriteOffReason
@@ -255,8 +255,8 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
         payment_ids, _ = insert_rows(Payment, _PAYMENT_FIELDS, payments, cluster="debtor_id")
         Payment.tally((p[1], p[4], p[5], p[2]) for p in payments)  # receivable, booked on, channel, amount
         entries = [
-            EntryRow(iid, kind, component, amount, p[4], payment_id=None if kind == assessment else pid, created_by_id=user_id,
-                     memo=f"延滞金確定（{p[3]:%Y-%m-%d}納付）" if kind == assessment else "")
+            EntryRow(iid, kind, component, amount, p[4], payment_id=pid, created_by_id=user_id,
+                     memo=late_charge_memo(p[3]) if kind == assessment else OVERPAYMENT_MEMO if kind == overpayment else "")
             for pid, p, these in zip(payment_ids, payments, allocations)
             for iid, component, amount, kind in these
         ]
@@ -272,13 +272,18 @@ def _may_fix_late_charge(chunk, state: dict, balances: dict, charging: set, inte
     enough in this chunk to complete the principal (the public rule). Most payments of a
     day are parts or on time; reading every late instalment's history cost seconds."""
     paid: dict[int, int] = defaultdict(int)
+    late: set[int] = set()
     for r in chunk:
         row = state.get(r.instalment_id)
-        if row is not None and row[2] in charging and r.paid_on > row[4]:
+        if row is not None and row[2] in charging:
+            # Every payment of the chunk counts towards completing the principal, on time
+            # or not: a part paid on time and the rest late completes it late.
             paid[r.instalment_id] += r.amount
+            if r.paid_on > row[4]:
+                late.add(r.instalment_id)
     return {
-        iid for iid, amount in paid.items()
-        if state[iid][2] in interest_first or amount >= balances[iid][Component.PRINCIPAL]
+        iid for iid in late
+        if state[iid][2] in interest_first or paid[iid] >= balances[iid][Component.PRINCIPAL]
     }
 
 

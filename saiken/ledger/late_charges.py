@@ -36,6 +36,7 @@ from saiken.ledger.models import Entry, Instalment
 
 _REDUCING = (Kind.PAYMENT.value, Kind.TRANSFER_IN.value)
 _CHARGING = (Kind.ASSESSMENT.value, Kind.INCREASE.value)
+_UNREDUCING = (Kind.OVERPAYMENT.value, Kind.PAYMENT_REVERSAL.value)
 
 
 def charges_late(r: ReceivableType) -> bool:
@@ -83,11 +84,16 @@ class Context:
         for iid, kind, component, amount, booked_on, paid_on in _entries(ids):
             if component == principal and kind in _REDUCING:
                 history[iid][paid_on or booked_on] += amount
-            elif component == principal and kind == Kind.OVERPAYMENT.value and paid_on is not None:
-                # The excess of an overpaying payment never reduced the principal.
+            elif component == principal and kind in _UNREDUCING and paid_on is not None:
+                # The excess of an overpaying payment never reduced the principal, nor
+                # did a payment reversed since (its reversal carries the payment).
                 history[iid][paid_on] -= amount
+            elif component == principal and kind == Kind.OVERPAYMENT_REVERSAL.value and paid_on is not None:
+                history[iid][paid_on] += amount  # meets the excess taken off above
             elif component == late and kind in _CHARGING:
                 charged[iid] += amount
+            elif component == late and kind == Kind.ASSESSMENT_REVERSAL.value:
+                charged[iid] -= amount  # fixed by a payment since reversed: only accrued again
         ctx.history = {iid: sorted((d, a) for d, a in days.items() if a > 0) for iid, days in history.items()}
         ctx.charged = dict(charged)
         from saiken.demands.models import DemandLine  # the ledger reads demands; demands never read late charges
@@ -171,7 +177,7 @@ def _entries(ids: list[int]) -> list[tuple]:
     from saiken.ledger.booking import execute_many_params
     from saiken.ledger.models import Payment
 
-    kinds = sorted({*_REDUCING, *_CHARGING, Kind.OVERPAYMENT.value})
+    kinds = sorted({*_REDUCING, *_CHARGING, *_UNREDUCING, Kind.OVERPAYMENT_REVERSAL.value, Kind.ASSESSMENT_REVERSAL.value})
     out: list[tuple] = []
     with connection.cursor() as cur:
         for start in range(0, len(ids), 5000):

@@ -56,7 +56,13 @@ def payment_figures(apps=global_apps) -> dict[ChannelKey, tuple[int, int]]:
     date function, on both databases."""
     Payment = apps.get_model("ledger", "Payment")
     out: dict[ChannelKey, list[int]] = defaultdict(lambda: [0, 0])
-    rows = Payment.objects.values_list("receivable_id", "booked_on", "channel").annotate(n=Count("id"), s=Sum("amount")).order_by()
+    Entry = apps.get_model("ledger", "Entry")
+    # Payments that stand: a reversed one (saiken.core.reversal) left the tally.
+    reversed_ = Entry.objects.filter(kind=Kind.PAYMENT_REVERSAL.value, payment__isnull=False).values("payment_id")
+    rows = (
+        Payment.objects.exclude(pk__in=reversed_).values_list("receivable_id", "booked_on", "channel")
+        .annotate(n=Count("id"), s=Sum("amount")).order_by()
+    )
     years: dict[date, int] = {}
     for rid, day, channel, n, s in rows.iterator(chunk_size=BATCH):
         fy = years.get(day)

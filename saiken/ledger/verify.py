@@ -140,6 +140,30 @@ def payment_links() -> Iterator[Dangling]:
     yield from dangling(Entry, (("payment_id", Payment, "収納"),), lambda pk: f"仕訳 {pk}")
 
 
+def reversal_differences() -> Iterator[Difference]:
+    """Every reversed payment is reversed whole (saiken.core.reversal): each reversing
+    entry mirrors the entry it names (instalment, component, amount, kind), and every
+    entry of a reversed payment is met by one. Reads the few reversed payments only."""
+    from saiken.core.reversal import REVERSING
+
+    reversing = {k.value: v.value for k, v in REVERSING.items()}
+    fields = ("id", "payment_id", "instalment_id", "component", "kind", "amount", "counterpart_id")
+    reversals = list(Entry.objects.filter(kind__in=list(reversing.values())).values_list(*fields))
+    met = {r[6] for r in reversals}
+    originals = {e[0]: e for e in Entry.objects.filter(pk__in=sorted(met - {None})).values_list(*fields)}
+    for rid, pid, iid, component, kind, amount, counterpart in reversals:
+        o = originals.get(counterpart)
+        if o is None or (o[2], o[3], reversing.get(o[4]), o[5]) != (iid, component, kind, amount):
+            yield Difference(f"仕訳 {rid}（収納 {pid} の取消）", "取消の相手方", amount, o[5] if o else 0)
+    reversed_payments = sorted({r[1] for r in reversals} - {None})
+    for start in range(0, len(reversed_payments), 900):
+        for eid, pid, iid, component, kind, amount, _ in (
+            Entry.objects.filter(payment_id__in=reversed_payments[start:start + 900], kind__in=list(reversing)).values_list(*fields)
+        ):
+            if eid not in met:
+                yield Difference(f"仕訳 {eid}（収納 {pid}）", "取消されていない額", 0, amount)
+
+
 Check = Callable[[], Iterable[Difference]]
 CHECKS: dict[str, Check] = {
     "残高": balance_differences,
@@ -148,6 +172,7 @@ CHECKS: dict[str, Check] = {
     "納付経路別集計": payment_differences,
     "不納欠損の理由別集計": write_off_differences,
     "収納の参照先": payment_links,
+    "収納取消": reversal_differences,
 }
 
 

@@ -277,3 +277,47 @@ class AssessmentImport(models.Model):
     def errors_more(self) -> int:
         """Errors found but not kept ("ほか N 件")."""
         return self.errors_total - len(self.errors)
+
+
+class PaymentCorrection(models.Model):
+    """収納の取消・訂正: a payment undone by its reversal (saiken.core.reversal), asked for
+    by one member of staff with a reason and done only when a manager approves.
+
+    取消 (cancel): the money goes back to the payer (a counter payment taken in error).
+    訂正 (move): the same money is posted again where it belongs, to the instalments
+    named, with its own payment day, so the late charge is computed anew.
+    """
+
+    class Kind(models.TextChoices):
+        CANCEL = "cancel", "取消（納付者へ返金）"
+        MOVE = "move", "訂正（正しい調定へ振替）"
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "承認待ち"
+        APPROVED = "approved", "承認済（取消済）"
+        REJECTED = "rejected", "却下"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="corrections", verbose_name="収納")
+    kind = models.CharField("種類", max_length=10, choices=Kind.choices)
+    reason = models.CharField("理由", max_length=200)
+    targets = models.ManyToManyField(Instalment, blank=True, related_name="+", verbose_name="振替先の調定")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申請者")
+    requested_at = models.DateTimeField("申請日時", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="決裁者")
+    decided_at = models.DateTimeField("決裁日時", null=True, blank=True)
+    decision_note = models.CharField("決裁の備考", max_length=200, blank=True)
+    booked_on = models.DateField("取消の計上日", null=True, blank=True)
+    reposted = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="振替後の収納")
+
+    class Meta:
+        verbose_name = "収納の取消・訂正"
+        verbose_name_plural = "収納の取消・訂正"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One request open or done per payment; a rejected one may be asked again.
+            models.UniqueConstraint(fields=["payment"], condition=~models.Q(status="rejected"), name="payment_correction_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.payment}"

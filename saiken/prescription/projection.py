@@ -169,8 +169,12 @@ def _project(
             events[iid].append(law.FirstDemand(d.delivered_on, sent=d.sent_on))
     # A payment or transfer on any component acknowledges the debt: paying the
     # late charge acknowledges the principal too (大判昭3.3.24).
+    # A payment since reversed (posted to the wrong person, a counter payment cancelled)
+    # acknowledged nothing: its reversal carries the payment (saiken.core.reversal).
+    reversed_ = Entry.objects.filter(**related, kind=Kind.PAYMENT_REVERSAL, payment__isnull=False).values("payment_id")
     paid = (
         Entry.objects.filter(**related, kind__in=[Kind.PAYMENT, Kind.TRANSFER_IN])
+        .exclude(payment_id__in=reversed_)
         .annotate(day=Coalesce("payment__paid_on", "booked_on"))
         .values_list("instalment_id", "day")
         .distinct()

@@ -38,6 +38,8 @@ class Act(StrEnum):
     ASSESSMENT_IMPORT = "assessment.import"  # 調定データの取込・確定
     PAYMENT_RECONCILE = "payment.reconcile"  # 未消込の収納の消込
     REFUND = "refund"  # 還付・充当・還付ファイル・組戻し
+    PAYMENT_CORRECT = "payment.correct"  # 収納の取消・訂正の申請
+    PAYMENT_CORRECT_DECIDE = "payment.correct.decide"  # 収納の取消・訂正の承認・却下
     CASE_WORK = "case.work"  # 滞納整理（交渉記録・分納誓約・差押え等）
     SERVICE_CHECK = "service.check"  # 行政サービス利用制限の照会（所管する行政サービスの申請者について）
     SLIP = "slip.issue"  # 納付書の発行（当初・再発行・分納）
@@ -55,6 +57,8 @@ ACT_LABELS: dict[Act, str] = {
     Act.ASSESSMENT_IMPORT: "調定データの取込",
     Act.PAYMENT_RECONCILE: "収納の消込",
     Act.REFUND: "過誤納金の還付・充当",
+    Act.PAYMENT_CORRECT: "収納の取消・訂正の申請",
+    Act.PAYMENT_CORRECT_DECIDE: "収納の取消・訂正の承認",
     Act.CASE_WORK: "滞納整理",
     Act.SERVICE_CHECK: "行政サービス利用制限の照会",
     Act.SLIP: "納付書の発行",
@@ -77,6 +81,10 @@ ROLES: dict[Act, frozenset[str]] = {
     Act.ASSESSMENT_IMPORT: _STAFF - {Role.COLLECTOR},
     Act.PAYMENT_RECONCILE: _STAFF - {Role.COLLECTOR},
     Act.REFUND: _STAFF - {Role.COLLECTOR},
+    # Anyone who takes or posts payments may ask; only a manager undoes one (and not
+    # her own request: saiken.payments.corrections).
+    Act.PAYMENT_CORRECT: _STAFF,
+    Act.PAYMENT_CORRECT_DECIDE: _DECIDERS,
     Act.CASE_WORK: _STAFF,
     # Staff of a department that grants a service ask about its applicants (which
     # services: saiken.staff.service_check); never the committee, auditors or the central team.

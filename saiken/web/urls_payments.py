@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from saiken.web.views import payments
+from saiken.web.views import corrections, payments
 
 urlpatterns = [
     path("", payments.imports, name="payment_imports"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("refunds/file/", payments.refund_file, name="payment_refund_file"),
     path("refunds/<int:pk>/file/", payments.refund_download, name="payment_refund_download"),
     path("refunds/<int:pk>/returned/", payments.refund_returned, name="payment_refund_returned"),
+    path("corrections/", corrections.index, name="payment_corrections"),
+    path("corrections/new/<int:payment>/", corrections.new, name="payment_correction_new"),
+    path("corrections/<int:pk>/", corrections.detail, name="payment_correction"),
 ]

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from saiken.ledger import actions
 from saiken.ledger.errors import LedgerError
-from saiken.ledger.models import Instalment
-from saiken.ledger.verify import balance_differences, summary_differences
+from saiken.ledger.models import Instalment, Payment
+from saiken.ledger.verify import balance_differences, payment_differences, reversal_differences, summary_differences
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ action = st.one_of(
     st.tuples(st.just("refund"), amounts, pick, days),
     st.tuples(st.just("transfer"), amounts, pick, days),
     st.tuples(st.just("write_off"), amounts, pick, days),
+    st.tuples(st.just("reverse"), amounts, pick, days),
 )
 
 START = date(2024, 4, 1)
@@ -57,6 +58,11 @@ def run(step, debtors, receivables):
         actions.transfer(source=inst, target=mine[(k + 1) % len(mine)], amount=amount, booked_on=on)
     elif name == "write_off":
         actions.write_off(instalment=inst, booked_on=on, reason="prescription")
+    elif name == "reverse":
+        payments = list(Payment.objects.filter(debtor=debtor).order_by("id"))
+        if payments:
+            p = payments[k % len(payments)]
+            actions.reverse_payment(payment=p, booked_on=max(on, p.booked_on), reason="誤消込")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -70,4 +76,6 @@ def test_caches_always_equal_the_entries(steps, taro, hanako, city_tax, housing)
                 pass  # a refused action must leave nothing behind: checked below
         assert list(balance_differences()) == []
         assert list(summary_differences()) == []
+        assert list(payment_differences()) == []
+        assert list(reversal_differences()) == []
         transaction.set_rollback(True)

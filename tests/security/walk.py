@@ -34,7 +34,7 @@ PK = {
     "reminder_run_pdf": "reminder_run", "matching_confirm": "candidate", "matching_reject": "candidate", "matching_person": "taro",
     "matching_unlink": "taro", "goals_target_delete": "target", "plan": "plan", "plan_revise": "plan", "plan_version": "plan",
     "plan_adopt": "plan", "evaluation_new": "plan", "evaluation": "evaluation", "evaluation_finalise": "evaluation",
-    "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro",
+    "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro", "payment_correction": "correction",
     "slip_new": "taro", "slip_detail": "slip", "slip_pdf": "slip", "slip_pledge": "pledge", "slip_demand_copy": "demand",
 }
 
@@ -67,7 +67,7 @@ def _url(name: str, args: list[str], w: world.World) -> str:
     kwargs = {}
     for a in args:
         kwargs[a] = {"pk": lambda: w.ids[PK[name]], "debtor_id": lambda: w.ids["taro"], "code": lambda: "city_tax",
-                     "number": lambda: w.ids["plan_version"]}[a]()
+                     "number": lambda: w.ids["plan_version"], "payment": lambda: w.ids["payment"]}[a]()
     return reverse(name, kwargs=kwargs)
 
 

@@ -71,7 +71,7 @@ def build() -> World:
     from saiken.goals import plans
     from saiken.goals.models import Indicator
     from saiken.ledger import actions as ledger
-    from saiken.payments.models import AssessmentImport, ImportMapping, PaymentImport, ReceivedPayment, Refund
+    from saiken.payments.models import AssessmentImport, ImportMapping, PaymentCorrection, PaymentImport, ReceivedPayment, Refund
     from saiken.relief import actions as relief
 
     w = World()
@@ -100,7 +100,7 @@ def build() -> World:
     fee = assess(hanako, nursery, 30_000)
     run = issue_demands(user=admin, as_of=DEMANDED, today=DEMANDED, receivable_ids=[city_tax.pk])
     issue_demands(user=admin, as_of=DEMANDED, today=DEMANDED, receivable_ids=[nursery.pk])
-    ledger.record_payment(debtor=taro, receivable=city_tax, amount=12_000, paid_on=date(2024, 6, 20), instalment=paid)  # 2,000 over
+    payment = ledger.record_payment(debtor=taro, receivable=city_tax, amount=12_000, paid_on=date(2024, 6, 20), instalment=paid).payment  # 2,000 over
     w.ids.update(city_tax=city_tax.pk, nursery_fee=nursery.pk, tax_instalment=tax.pk, nursery_instalment=fee.pk)
     w.ids.update(taro=taro.pk, hanako=hanako.pk, demand_run=run.pk,
                  demand=Demand.objects.filter(debtor=taro).values_list("pk", flat=True).first(), overpaid=paid.pk)
@@ -117,6 +117,8 @@ def build() -> World:
     assessment_batch = AssessmentImport.objects.create(mapping=mapping, filename="choutei.csv", sha256="1" * 64, status="posted",
                                                        imported_by=tax_clerk)
     w.ids.update(payment_import=batch.pk, received=waiting.pk, refund=refund.pk, assessment_import=assessment_batch.pk)
+    correction = PaymentCorrection.objects.create(payment=payment, kind="cancel", reason="金額の誤り", requested_by=tax_clerk)
+    w.ids.update(payment=payment.pk, correction=correction.pk)
 
     deferment = relief.propose_relief(debtor=taro, kind="collection_deferment", instalments=[tax], ground="illness", reason="入院のため",
                                       start_on=date(2024, 8, 1), end_on=date(2025, 1, 31), user=tax_clerk)

@@ -34,7 +34,8 @@ from saiken.ledger.models import Entry, Instalment
 from saiken.payments.models import ReceivedPayment
 from saiken.prescription.collectability import decide_rows
 from saiken.slips import actions as slip_actions
-from saiken.staff import access
+from saiken.staff import access, policy
+from saiken.staff.policy import Act
 
 PAGE_SIZE = 50
 _SPACES = re.compile(r"\s+")  # after NFKC, the ideographic space is a plain space
@@ -268,6 +269,7 @@ def debtor(request, pk: int):
         "linked": visible_linked_records(request.user, d),
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
+        "correctable": policy.receivable_ids(request.user, Act.PAYMENT_CORRECT),
         "may_slip": bool(slip_actions.slip_receivables(request.user, d.pk)),
     })
 
