@@ -99,3 +99,13 @@ def test_the_demand_page_offers_a_copy_and_the_copy_is_a_pdf(client, tax_clerk, 
     copy = client.post(reverse("slip_demand_copy", args=[demand.pk]))
     assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="demand.copy").count() == 1
+
+
+def test_a_name_the_font_cannot_print_is_told_not_a_server_error(client, tax_clerk, taro, owed):
+    from saiken.slips.actions import issue_slip
+
+    slip = issue_slip(tax_clerk, taro, [owed[0]], late_charge_to=timezone.localdate(), deadline=timezone.localdate() + timedelta(days=7))
+    taro.name = "山田 \U000f0000"  # a private-use 外字 the font has no glyph for
+    taro.save()
+    response = client.get(reverse("slip_pdf", args=[slip.pk]), follow=True)
+    assert response.status_code == 200 and "フォントにない文字" in response.content.decode()

@@ -109,7 +109,12 @@ def detail(request, pk: int):
 @login_required
 def pdf(request, pk: int):
     slip = _visible_slip(request, pk)
-    return _pdf(actions.slip_pdf(request.user, [slip]), f"nofusho-{slip.pk}.pdf")
+    try:
+        data = actions.slip_pdf(request.user, [slip])
+    except ValueError as e:  # a name the font cannot print, an address too long for the window
+        messages.error(request, f"納付書を作成できませんでした: {e}")
+        return redirect("slip_detail", slip.pk)
+    return _pdf(data, f"nofusho-{slip.pk}.pdf")
 
 
 @login_required
@@ -127,7 +132,12 @@ def pledge(request, pk: int):
     except LedgerError as e:
         messages.error(request, e.message)
         return redirect("case", p.case.debtor_id)
-    return _pdf(actions.slip_pdf(request.user, slips), f"bunno-{p.pk}.pdf")
+    try:
+        data = actions.slip_pdf(request.user, slips)
+    except ValueError as e:
+        messages.error(request, f"納付書を作成できませんでした: {e}")
+        return redirect("case", p.case.debtor_id)
+    return _pdf(data, f"bunno-{p.pk}.pdf")
 
 
 @login_required
@@ -140,7 +150,11 @@ def demand_copy(request, pk: int):
     demand = get_object_or_404(Demand.objects.only("id", "debtor_id", "receivable_id", "number"), pk=pk)
     if demand.receivable_id not in access.visible_receivable_ids(request.user, demand.debtor_id):
         raise Http404("督促状が見つかりません。")
-    data, note = actions.demand_copy(request.user, demand, today=timezone.localdate())
+    try:
+        data, note = actions.demand_copy(request.user, demand, today=timezone.localdate())
+    except ValueError as e:
+        messages.error(request, f"督促状の写しを作成できませんでした: {e}")
+        return redirect("demand_detail", demand.pk)
     if note:
         messages.warning(request, note)
     return _pdf(data, f"tokusoku-copy-{demand.number}.pdf")
