@@ -22,7 +22,7 @@ barcode and says so.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -31,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from saiken import audit
+from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, parse_order
 from saiken.core.conveni import FIRST_ISSUE, REISSUE, SLIP_DEMAND, SLIP_NOTICE, AmountNotPayableAtStores, barcode_content, slip_free_field
 from saiken.core.era import wareki
@@ -63,14 +64,17 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def slip_receivables(user, debtor_id: int) -> list[int]:
-    """The debtor's receivables the user may see and print slips of (screens hide the
-    links to what `issue_slip` would refuse)."""
+def slip_receivables(user, debtor_id: int, receivables: Iterable[ReceivableType] | None = None) -> list[int]:
+    """The debtor's receivables (those the user may see, or `receivables` already loaded
+    by the page) that the user may print slips of: screens hide the links to what
+    `issue_slip` would refuse."""
     from saiken.staff import access
 
     if not policy.may(user, Act.SLIP):
         return []
-    return [r for r in sorted(access.visible_receivable_ids(user, debtor_id)) if policy.may(user, Act.SLIP, r, debtor_id=debtor_id)]
+    if receivables is None:
+        receivables = ReceivableType.objects.filter(pk__in=sorted(access.visible_receivable_ids(user, debtor_id))).select_related("department")
+    return sorted({r.pk for r in receivables if policy.may(user, Act.SLIP, r, debtor_id=debtor_id)})
 
 
 def _barcode(slip: PaymentSlip) -> tuple[str, str]:

@@ -270,7 +270,7 @@ def debtor(request, pk: int):
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
         "correctable": policy.receivable_ids(request.user, Act.PAYMENT_CORRECT),
-        "may_slip": bool(slip_actions.slip_receivables(request.user, d.pk)),
+        "may_slip": bool(slip_actions.slip_receivables(request.user, d.pk, {i.receivable for i in instalments})),
     })
 
 
