@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "saiken.staff",
     "saiken.cases",
     "saiken.goals",
+    "saiken.slips",
     "saiken.demo",
     "saiken.web",
 ]
@@ -222,6 +223,9 @@ SAIKEN_CONVENI_ISSUER = os.environ.get("SAIKEN_CONVENI_ISSUER", "912345")
 SAIKEN_CONVENI_CAP = int(os.environ.get("SAIKEN_CONVENI_CAP", "300000"))
 # Issuer codes the city printed before (comma-separated): slips still in residents' hands.
 # A store file's slip of any other issuer refuses the file (saiken.payments.imports.check_contract).
+# How long a reissued 納付書 stays payable by default (the form's 支払期限), and the store
+# deadline of a 督促状's copy reissued after its 指定期限 (saiken.slips.actions.demand_copy).
+SAIKEN_SLIP_DAYS = int(os.environ.get("SAIKEN_SLIP_DAYS", "14"))
 SAIKEN_CONVENI_FORMER_ISSUERS = tuple(c.strip() for c in os.environ.get("SAIKEN_CONVENI_FORMER_ISSUERS", "").split(",") if c.strip())
 # How far back a store file's 収納日 may reach from the import day (a late file, an agency's
 # resend); an older date refuses the file. A year covers any resend; raise it for a migration.

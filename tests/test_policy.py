@@ -56,6 +56,10 @@ def users(django_user_model):
         ("auditor", Act.ASSESSMENT_IMPORT, None, False),
         ("admin", Act.ASSESSMENT_IMPORT, "city_tax", True),
         ("stranger", Act.DEMAND_ISSUE, None, False),
+        ("nursery_clerk", Act.SLIP, "nursery_fee", True),
+        ("nursery_clerk", Act.SLIP, "city_tax", False),  # a tax 納付書 is the tax department's
+        ("collector", Act.SLIP, "nursery_fee", False),
+        ("member", Act.SLIP, None, False),
         ("nursery_clerk", Act.RELIEF_DECIDE, "nursery_fee", False),  # a clerk proposes, a manager decides
         ("nursery_manager", Act.RELIEF_DECIDE, "nursery_fee", True),
         ("nursery_manager", Act.RELIEF_DECIDE, "city_tax", False),

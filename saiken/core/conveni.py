@@ -154,10 +154,16 @@ def parse_barcode(s: str) -> ConveniBarcode:
 # twenty give its id. A store payment then finds its debt without any lookup table.
 SLIP_INSTALMENT = "1"  # a notice (納付書) for one instalment
 SLIP_DEMAND = "2"  # a 督促状 for all the instalments (and the fee) it demands
+SLIP_NOTICE = "3"  # a 納付書 (first issue, reissue or 分納) for the lines printed on it
+SLIP_KINDS = (SLIP_INSTALMENT, SLIP_DEMAND, SLIP_NOTICE)
+
+# The reissue digit (再発行区分): 0 on a first issue, 1 on a reissued slip.
+FIRST_ISSUE = 0
+REISSUE = 1
 
 
 def slip_free_field(kind: str, ident: int) -> str:
-    if kind not in (SLIP_INSTALMENT, SLIP_DEMAND):
+    if kind not in SLIP_KINDS:
         raise ValueError(f"払込票の種類 {kind!r} は登録されていません")
     if not 0 < ident < 10**20:
         raise ValueError(f"払込票の番号 {ident} は20桁に収まりません")
@@ -166,6 +172,6 @@ def slip_free_field(kind: str, ident: int) -> str:
 
 def slip_of(free: str) -> tuple[str, int] | None:
     """(kind, id) from a free field written by `slip_free_field`; None for any other."""
-    if len(free) != FREE_LEN or free[0] not in (SLIP_INSTALMENT, SLIP_DEMAND) or not free.isdigit():
+    if len(free) != FREE_LEN or free[0] not in SLIP_KINDS or not free.isdigit():
         return None
     return free[0], int(free[1:])

@@ -71,6 +71,9 @@ class DemandNotice:
     payment_places: tuple[str, ...]
     barcode: str | None
     legal: LegalTexts  # the receivable's articles: what the notice says of the law
+    # A copy reissued for one person (督促状の写し): the day it was reissued. The notice
+    # keeps its own number, 発付日 and 指定期限; the page says 再発行（写）.
+    copy_issued_on: date | None = None
 
     @property
     def statement(self) -> str:
@@ -447,6 +450,9 @@ def _draw_first_page(p: _Page, n: DemandNotice, shown: tuple[NoticeLine, ...], m
     _address_block(p, n)
     _issuer_block(p, n)
     p.bold(PAGE_W / 2, 113 * mm, "督促状", 24, align="centre")
+    if n.copy_issued_on is not None:
+        p.text(RIGHT, 108 * mm, "再発行（写）", 12, align="right")
+        p.text(RIGHT, 113 * mm, f"{wareki(n.copy_issued_on)}再発行", 8.5, align="right")
     top = p.paragraph(LEFT, 122 * mm, n.statement, 10.5, TEXT_W, 5.4 * mm)
     top = p.paragraph(LEFT, top, n.warning, 9.5, TEXT_W, 4.8 * mm)
     box_top = top - 1 * mm

@@ -41,7 +41,7 @@ from django.utils import timezone
 from saiken import audit
 from saiken.catalog.models import ReceivableType
 from saiken.core.allocation import Component, Debt, allocate
-from saiken.core.conveni import SLIP_DEMAND
+from saiken.core.conveni import SLIP_DEMAND, SLIP_NOTICE
 from saiken.core.formats import CANCEL, FAILED_DEBIT, KEPT_ERRORS, PAYMENT, PRELIMINARY, Errors, FieldError, FormatError, ParsedFile, PaymentRecord
 from saiken.core.formats.limits import check_lines, check_size
 from saiken.core.plausibility import id_in_range, issuer_error, paid_on_error, stamp_error
@@ -53,6 +53,7 @@ from saiken.ledger.models import Instalment
 from saiken.payments.matching import Match, match_records, slip_of_record
 from saiken.payments import uploads
 from saiken.payments.models import DebitRun, Format, ImportMapping, PaymentImport, ReceivedPayment
+from saiken.slips.models import PaymentSlip, SlipLine
 from saiken.staff import access, policy
 from saiken.staff.models import Role
 from saiken.staff.policy import Act
@@ -245,11 +246,12 @@ def _slip_issue_days(records) -> dict[int, tuple[date, str]]:
     """Per line: the day the record's slip could first have been paid, and what it is."""
     instalments: dict[int, int] = {}
     demands: dict[int, int] = {}
+    slips: dict[int, int] = {}
     for r in records:
         slip = slip_of_record(r)
         if slip is None or not id_in_range(slip[1]):
             continue
-        (demands if slip[0] == SLIP_DEMAND else instalments)[r.line] = slip[1]
+        (demands if slip[0] == SLIP_DEMAND else slips if slip[0] == SLIP_NOTICE else instalments)[r.line] = slip[1]
     assessed: dict[int, date] = {}
     ids = sorted(set(instalments.values()))
     for start in range(0, len(ids), 5000):
@@ -258,8 +260,13 @@ def _slip_issue_days(records) -> dict[int, tuple[date, str]]:
     ids = sorted(set(demands.values()))
     for start in range(0, len(ids), 5000):
         demand_issued.update(Demand.objects.filter(pk__in=ids[start:start + 5000]).values_list("pk", "issued_on"))
+    slip_issued: dict[int, date] = {}
+    ids = sorted(set(slips.values()))
+    for start in range(0, len(ids), 5000):
+        slip_issued.update(PaymentSlip.objects.filter(pk__in=ids[start:start + 5000]).values_list("pk", "issued_on"))
     out = {line: (assessed[i], f"調定 {i} の調定日") for line, i in instalments.items() if i in assessed}
     out.update({line: (demand_issued[i], f"督促状 {i} の発付日") for line, i in demands.items() if i in demand_issued})
+    out.update({line: (slip_issued[i], f"納付書 {i} の発行日") for line, i in slips.items() if i in slip_issued})
     return out
 
 
@@ -416,6 +423,7 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int
 
     matches = within(match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm]), allowed)
     demand_lines = _demand_balances(matches)
+    slip_lines = _slip_lines(matches)
     # The record's key (unique per format) is what makes an import once-only; the ledger's
     # payments need no reference of their own, and each request knows its record.
     requests: list[PaymentRequest] = []
@@ -426,14 +434,14 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int
         status, reason = _status_of(r, m)
         rows.append(_row(batch, r, status, m, reason, hashes[r.key]))
         if status == Status.POSTED:
-            these = _requests(r, m, demand_lines)
+            these = _requests(r, m, demand_lines, slip_lines)
             requests += these
             owners += [len(rows) - 1] * len(these)
         _count(counts, status, r)
     for n, (r, before) in enumerate(confirm):
         m = matches[r.line]
         if m.found:
-            these = _requests(r, m, demand_lines)
+            these = _requests(r, m, demand_lines, slip_lines)
             requests += these
             owners += [-1 - n] * len(these)
             before.status, before.booked_on = Status.POSTED, r.booked_on or r.paid_on
@@ -523,8 +531,20 @@ def _row(batch, r: PaymentRecord, status: str, m: Match, reason: str, hashed: in
     ]
 
 
-def _requests(r: PaymentRecord, m: Match, demand_lines: dict[int, list[tuple]]) -> list[PaymentRequest]:
+def _requests(r: PaymentRecord, m: Match, demand_lines: dict[int, list[tuple]], slip_lines: dict[int, dict[int, int]] | None = None) -> list[PaymentRequest]:
     booked = r.booked_on or r.paid_on
+    if m.slip_id is not None:
+        # A 納付書 pays the lines printed on it, oldest first: each instalment what the slip
+        # asked for it (principal, late charge to the slip's day, fee), any excess on the
+        # last. Within an instalment the ledger splits it in the receivable's order and fixes
+        # the late charge as of the payment day (saiken.ledger.bulk.post_payments).
+        asked = (slip_lines or {})[m.slip_id]
+        left, per = r.amount, Counter()
+        for iid in m.instalment_ids:
+            per[iid] = min(left, asked[iid])
+            left -= per[iid]
+        per[m.instalment_ids[-1]] += left
+        return [PaymentRequest(iid, per[iid], r.paid_on, booked, r.channel) for iid in m.instalment_ids if per[iid]]
     if m.demand_id is None:
         return [PaymentRequest(m.instalment_ids[0], r.amount, r.paid_on, booked, r.channel)]
     # A 督促状 slip pays all its instalments (and its fee): split it by the receivable's
@@ -551,6 +571,18 @@ def _receivables() -> dict[int, ReceivableType]:
     if not _RECEIVABLES:
         _RECEIVABLES.update({x.id: x for x in ReceivableType.objects.all()})
     return _RECEIVABLES
+
+
+def _slip_lines(matches: dict[int, Match]) -> dict[int, dict[int, int]]:
+    """Each matched slip's lines: instalment → what the slip asked for it."""
+    ids = sorted({m.slip_id for m in matches.values() if m.slip_id is not None and m.found})
+    out: dict[int, dict[int, int]] = {i: {} for i in ids}
+    for start in range(0, len(ids), 5000):
+        for slip_id, iid, p, lc, fee in SlipLine.objects.filter(slip_id__in=ids[start:start + 5000]).values_list(
+            "slip_id", "instalment_id", "principal", "late_charge", "fee"
+        ):
+            out[slip_id][iid] = p + lc + fee
+    return out
 
 
 def _demand_balances(matches: dict[int, Match]) -> dict[int, list[tuple]]:

@@ -3,7 +3,7 @@
 Keys, in the order they are tried:
 - `instalment_id`, or `customer_number` (口座振替: saiken writes the instalment id
   as the 20-digit 顧客番号 in its request files);
-- `barcode` (コンビニ): the free field names an instalment or a demand
+- `barcode` (コンビニ): the free field names an instalment, a demand or a 納付書
   (saiken.core.conveni.slip_of);
 - `notice_number`, or `el_number` / `納付番号` (eL-QR): the instalment's 通知書番号;
   two instalments with one number are ambiguous and go to a clerk.
@@ -15,20 +15,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, slip_of
+from saiken.core.conveni import SLIP_DEMAND, SLIP_INSTALMENT, SLIP_NOTICE, slip_of
 from saiken.core.formats import MATCH_LABELS, PaymentRecord
 from saiken.core.plausibility import id_in_range
 from saiken.demands.models import DemandLine
 from saiken.ledger.bulk import select_in
 from saiken.ledger.models import Instalment
+from saiken.slips.models import SlipLine
 
 CHUNK = 5000
 
 
 @dataclass(frozen=True)
 class Match:
-    instalment_ids: tuple[int, ...] = ()  # one, or a demand's instalments (oldest first)
+    instalment_ids: tuple[int, ...] = ()  # one, or a demand's or a slip's instalments (oldest first)
     demand_id: int | None = None
+    slip_id: int | None = None  # a 納付書 (saiken.slips): paid by its lines
     ambiguous: bool = False
     reason: str = ""  # why nothing matched, in Japanese
     outside: bool = False  # matched, but another department's: not posted, left to that department
@@ -78,6 +80,7 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
     """Match every record (by its line) in a few queries per chunk."""
     wanted_ids: dict[int, int] = {}
     wanted_demands: dict[int, int] = {}
+    wanted_slips: dict[int, int] = {}
     wanted_notices: dict[int, str] = {}
     for r in records:
         iid = _instalment_key(r)
@@ -91,6 +94,8 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
                 wanted_ids[r.line] = ident
             elif kind == SLIP_DEMAND:
                 wanted_demands[r.line] = ident
+            elif kind == SLIP_NOTICE:
+                wanted_slips[r.line] = ident
             continue
         notice = _notice(r)
         if notice is not None:
@@ -109,6 +114,15 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
             .values_list("demand_id", "instalment_id")
         ):
             demand_lines[demand_id].append(iid)
+    slip_lines: dict[int, list[int]] = defaultdict(list)
+    slip_ids = sorted({i for i in wanted_slips.values() if id_in_range(i)})
+    for start in range(0, len(slip_ids), CHUNK):
+        for slip_id, iid in (
+            SlipLine.objects.filter(slip_id__in=slip_ids[start:start + CHUNK])
+            .order_by("slip_id", "instalment__due_date", "instalment_id")
+            .values_list("slip_id", "instalment_id")
+        ):
+            slip_lines[slip_id].append(iid)
     by_notice: dict[str, list[int]] = defaultdict(list)
     notices = sorted(set(wanted_notices.values()))
     for start in range(0, len(notices), CHUNK):
@@ -119,9 +133,9 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
     for r in records:
         # An id of 2^63 or more is no key of ours; it is never sent to the database
         # (SQLite cannot bind it), and the record waits for a clerk as unmatched.
-        ident = wanted_ids.get(r.line, wanted_demands.get(r.line))
+        ident = wanted_ids.get(r.line, wanted_demands.get(r.line, wanted_slips.get(r.line)))
         if ident is not None and not id_in_range(ident):
-            what = "督促状" if r.line in wanted_demands else "調定"
+            what = "督促状" if r.line in wanted_demands else "納付書" if r.line in wanted_slips else "調定"
             out[r.line] = Match(reason=f"{what}番号 {ident} は範囲外です（この市の番号ではありません）")
         elif r.line in wanted_ids:
             iid = wanted_ids[r.line]
@@ -130,6 +144,10 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
             demand_id = wanted_demands[r.line]
             lines = demand_lines.get(demand_id)
             out[r.line] = Match(tuple(lines), demand_id) if lines else Match(reason=f"督促状 {demand_id} が見つかりません")
+        elif r.line in wanted_slips:
+            slip_id = wanted_slips[r.line]
+            lines = slip_lines.get(slip_id)
+            out[r.line] = Match(tuple(lines), slip_id=slip_id) if lines else Match(reason=f"納付書 {slip_id} が見つかりません")
         elif r.line in wanted_notices:
             found = by_notice.get(wanted_notices[r.line], [])
             if len(found) == 1:

@@ -43,6 +43,7 @@ class Act(StrEnum):
     PAYMENT_CORRECT_DECIDE = "payment.correct.decide"  # 収納の取消・訂正の承認・却下
     CASE_WORK = "case.work"  # 滞納整理（交渉記録・分納誓約・差押え等）
     SERVICE_CHECK = "service.check"  # 行政サービス利用制限の照会（所管する行政サービスの申請者について）
+    SLIP = "slip.issue"  # 納付書の発行（当初・再発行・分納）
 
 
 ACT_LABELS: dict[Act, str] = {
@@ -62,6 +63,7 @@ ACT_LABELS: dict[Act, str] = {
     Act.PAYMENT_CORRECT_DECIDE: "収納の取消・訂正の承認",
     Act.CASE_WORK: "滞納整理",
     Act.SERVICE_CHECK: "行政サービス利用制限の照会",
+    Act.SLIP: "納付書の発行",
 }
 
 _STAFF = frozenset({Role.CLERK, Role.MANAGER, Role.COLLECTOR, Role.ADMIN})
@@ -91,6 +93,9 @@ ROLES: dict[Act, frozenset[str]] = {
     # Staff of a department that grants a service ask about its applicants (which
     # services: saiken.staff.service_check); never the committee, auditors or the central team.
     Act.SERVICE_CHECK: _STAFF - {Role.COLLECTOR},
+    # A 納付書 carries the debt's amounts (tax among them: 地方税法22条): the owning
+    # department's staff print it; the central team works through case work.
+    Act.SLIP: _STAFF - {Role.COLLECTOR},
 }
 
 

@@ -35,4 +35,5 @@ urlpatterns = [
     path("goals/", include("saiken.web.urls_goals")),
     path("plans/", include("saiken.web.urls_plans")),
     path("prescription/", include("saiken.web.urls_prescription")),
+    path("slips/", include("saiken.web.urls_slips")),
 ]

@@ -190,6 +190,23 @@ def test_slip_identity_round_trip():
 
     assert slip_of(slip_free_field(SLIP_DEMAND, 12345)) == (SLIP_DEMAND, 12345)
     assert slip_of(slip_free_field(SLIP_INSTALMENT, 10**20 - 1)) == (SLIP_INSTALMENT, 10**20 - 1)
-    assert slip_of("0" * 21) is None and slip_of("3" + "0" * 20) is None
+    assert slip_of("0" * 21) is None and slip_of("4" + "0" * 20) is None
     with pytest.raises(ValueError):
         slip_free_field(SLIP_DEMAND, 10**20)
+
+
+def test_a_notice_slip_names_its_slip_and_reads_back_with_the_reissue_digit():
+    """SLIP_NOTICE ("3" + the 納付書's id): the printed 44 digits give back the slip,
+    the amount, the deadline and the reissue digit (FORMATS.md §3's free field is ours)."""
+    from saiken.core.conveni import REISSUE, SLIP_NOTICE, slip_free_field, slip_of
+
+    free = slip_free_field(SLIP_NOTICE, 4711)
+    assert free == "3" + "4711".zfill(20)
+    content = barcode_content(issuer="912345", free=free, reissue=REISSUE, deadline=date(2028, 2, 29), amount=300_000, cap=300_000)
+    read = parse_barcode(content)
+    assert slip_of(read.free) == (SLIP_NOTICE, 4711)
+    assert (read.reissue, read.deadline, read.amount, read.stamp) == (1, date(2028, 2, 29), 300_000, 0)
+    with pytest.raises(AmountNotPayableAtStores):
+        barcode_content(issuer="912345", free=free, reissue=REISSUE, deadline=date(2028, 2, 29), amount=300_001, cap=300_000)
+    with pytest.raises(ValueError):
+        slip_free_field(SLIP_NOTICE, 0)

@@ -36,6 +36,7 @@ PK = {
     "plan_adopt": "plan", "evaluation_new": "plan", "evaluation": "evaluation", "evaluation_finalise": "evaluation",
     "plan_next": "evaluation", "solved_case": "solved_case", "debtor": "taro", "payment_correction": "correction",
     "counter": "taro", "counter_receipt": "receipt", "counter_receipt_pdf": "receipt",
+    "slip_new": "taro", "slip_detail": "slip", "slip_pdf": "slip", "slip_pledge": "pledge", "slip_demand_copy": "demand",
 }
 
 

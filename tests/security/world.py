@@ -15,7 +15,7 @@ Debtors: 山田 太郎 owes 市税 only (the tax-only debtor every object below 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -140,6 +140,13 @@ def build() -> World:
     criteria = reminders.save_criteria(name="市税", criteria=reminders.Criteria(department="nozei"), user=tax_clerk)
     reminder_run = reminders.issue_reminders(criteria, date(2024, 10, 1), tax_clerk, today=TODAY)
     w.ids.update(task=task.pk, referral=referral.pk, investigation=inquiry.pk, disposition=seizure.pk, reminder_run=reminder_run.pk)
+
+    from saiken.slips.actions import issue_slip
+
+    slip = issue_slip(tax_clerk, taro, [tax], late_charge_to=TODAY, deadline=TODAY + timedelta(days=14), today=TODAY)
+    pledge = cases.sign_pledge(case, instalments=[tax], signed_on=OPENED, schedule=[(TODAY + timedelta(days=31), 60_000), (TODAY + timedelta(days=61), 60_000)],
+                               user=tax_clerk, today=TODAY)
+    w.ids.update(slip=slip.pk, pledge=pledge.pk)
 
     pair = MatchCandidate.objects.create(debtor_a=taro, debtor_b=twin, score=60)
     w.ids["candidate"] = pair.pk

@@ -32,6 +32,7 @@ from saiken.demands.models import DemandLine
 from saiken.ledger.models import Instalment, Payment
 from saiken.prescription.collectability import collectability
 from saiken.prescription.models import PrescriptionStatus
+from saiken.slips import actions as slip_actions
 from saiken.staff import access
 from saiken.staff.models import Role
 
@@ -276,6 +277,7 @@ def case_page(request, debtor_id: int):
         "extinguished_count": sum(1 for i in debts if i.collect is not None and i.collect.extinguished),
         "tax_hidden": TAX_HIDDEN, "hidden_receivables": other.values("receivable_id").distinct().count(),
         "pledges": pledges, "promises": promises, "timeline": _timeline(scope, pledges, promises),
+        "may_slip": bool(slip_actions.slip_receivables(request.user, scope.debtor.pk)),
         "contact_form": ContactForm(initial={"at": timezone.localtime().replace(second=0, microsecond=0), "kind": ContactKind.PHONE}),
         "promise_form": PromiseForm(initial={"promised_on": as_of}, receivables=_receivables(scope)),
         "task_form": TaskForm(initial={"due_on": as_of + timedelta(days=7)}),

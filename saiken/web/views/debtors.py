@@ -33,6 +33,7 @@ from saiken.ledger.late_charges import accrued_late_charges
 from saiken.ledger.models import Entry, Instalment
 from saiken.payments.models import ReceivedPayment
 from saiken.prescription.collectability import decide_rows
+from saiken.slips import actions as slip_actions
 from saiken.staff import access, policy
 from saiken.staff.policy import Act
 
@@ -274,6 +275,7 @@ def debtor(request, pk: int):
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
         "correctable": policy.receivable_ids(request.user, Act.PAYMENT_CORRECT),
+        "may_slip": bool(slip_actions.slip_receivables(request.user, d.pk, {i.receivable for i in instalments})),
     })
 
 

@@ -220,6 +220,7 @@ def notice(request, pk: int):
         "lines": demand.lines.select_related("instalment").order_by("instalment__due_date", "instalment_id"),
         "events": demand.delivery_events.select_related("created_by").order_by("on", "id"),
         "may_record": delivery.may_record(request.user, demand), "reasons": ReturnReason.choices,
+        "may_copy": policy.may(request.user, Act.DEMAND_DOCUMENT, demand.receivable_id, debtor_id=demand.debtor_id),
     })
 
 
