@@ -1,6 +1,8 @@
 """A real browser (Debian's Chromium, driven by Playwright): a tax clerk takes a counter
 payment (窓口収納) covering two overdue instalments and their late charges, sees the split
-before posting, posts, downloads the 領収書 PDF, and finds the day's close (日計表) balanced."""
+before posting, posts, downloads the 領収書 PDF, and finds the day's close (日計表) balanced;
+the payment is cancelled through a manager, the close still balances, and the clerk
+reissues a 納付書 with a barcode for what is owed again."""
 
 from datetime import date
 
@@ -8,11 +10,13 @@ from django.db import connections
 from django.utils import timezone
 
 from saiken.catalog.models import ReceivableType
+from saiken.core.conveni import parse_barcode
 from saiken.debtors.actions import register_debtor
 from saiken.ledger import actions
 from saiken.ledger.models import Payment
 from saiken.payments import counter
 from saiken.payments.models import CounterReceipt
+from saiken.slips.models import PaymentSlip
 from tests.conftest import staff
 from tests.test_browser import browser, csp_violations, pytestmark  # noqa: F401 (the fixture and the marks)
 
@@ -119,4 +123,22 @@ def walk(live_server, browser, django_user_model, tmp_path):
     table = page.inner_text("#close")
     assert "取消" in table and f"-{total:,}" in table.replace("−", "-") and "不一致" not in table
     assert page.inner_text("#close-result") == "一致"
+
+    # The person will pay at a store instead: the clerk reissues a 納付書 for both
+    # instalments, with the late charge to the slip's day and a fresh barcode.
+    page.goto(f"{live_server.url}/debtors/{taro.pk}/")
+    page.click("#slip-link")
+    page.wait_for_load_state()
+    page.check(f"#slip-inst-{first.pk}")
+    page.check(f"#slip-inst-{second.pk}")
+    page.click("#slip-preview")
+    page.wait_for_load_state()
+    page.click("#slip-issue")
+    page.wait_for_load_state()
+    slip = PaymentSlip.objects.get()
+    assert slip.total == total and slip.barcode  # the same two instalments and charges, payable at a store
+    assert parse_barcode(slip.barcode).amount == total
+    with page.expect_download() as d:
+        page.click("#slip-download")
+    assert d.value.path().read_bytes().startswith(b"%PDF")
     assert refused == [] and refused_by_manager == []

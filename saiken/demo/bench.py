@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import secrets
 import shutil
 import subprocess
 import sys
@@ -83,7 +84,10 @@ def recreate_postgres(url: str) -> None:
 def run(*, scale: str, db: str, seed: int, payments: int, as_of: date, keep: bool = False, log=print, target: str = "ledger") -> dict:
     """Build the benchmark database, generate the city, measure `target`. Returns the result."""
     tmp = tempfile.mkdtemp(prefix="saiken-bench-")
-    env = {**os.environ, "SAIKEN_DEBUG": "0", "SAIKEN_DATA_DIR": tmp}
+    # Production settings (no query log), which refuse to start without a secret key:
+    # the benchmark's own throwaway one, unless the environment gives one.
+    env = {**os.environ, "SAIKEN_DEBUG": "0", "SAIKEN_DATA_DIR": tmp,
+           "SAIKEN_SECRET_KEY": os.environ.get("SAIKEN_SECRET_KEY") or secrets.token_urlsafe(50)}
     try:
         if db == "sqlite":
             url = f"sqlite:///{tmp}/bench.sqlite3"

@@ -209,17 +209,18 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     allocations: list[list[tuple[int, str, int, str]]] = []
     assessment = Kind.ASSESSMENT.value
     batch_paid: dict[int, list[tuple[date, int]]] = defaultdict(list)  # principal paid earlier in this batch
-    batch_charged: dict[int, int] = defaultdict(int)  # late charges fixed earlier in this batch
-    for n0, chunk in zip(range(1, len(requests) + 1, CHUNK), _chunks(requests)):
-        # Lock the chunk's instalments (PostgreSQL): a clerk's payment at the
-        # same moment waits, so neither allocation reads a stale balance.
-        for row in select_in(Instalment, _FIELDS, "id", sorted({r.instalment_id for r in chunk} - state.keys()), lock=True):
+    # Lock every instalment of the batch, in id order (PostgreSQL): a clerk's payment at
+    # the same moment waits, so neither allocation reads a stale balance.
+    for ids in _chunks(sorted({r.instalment_id for r in requests})):
+        for row in select_in(Instalment, _FIELDS, "id", ids, lock=True):
             state[row[0]] = row
             balances[row[0]] = {Component.PRINCIPAL: row[5], Component.LATE_CHARGE: row[6], Component.FEE: row[7]}
-        late = _may_fix_late_charge(chunk, state, balances, charging, interest_first)
-        ctx = late_charges.Context.load(sorted(late), receivables) if late else None
-        for iid in late & batch_charged.keys():  # fixed in an earlier chunk, not yet in the ledger
-            ctx.charged[iid] = ctx.charged.get(iid, 0) + batch_charged[iid]
+    # The late-charge history of every instalment a payment of the batch may fix a charge
+    # on, read once (per chunk it cost a round of queries 40 times over for a day's file);
+    # the context then carries the charges fixed as the batch goes.
+    late = _may_fix_late_charge(requests, state, balances, charging, interest_first)
+    ctx = late_charges.Context.load(sorted(late), receivables) if late else None
+    for n0, chunk in zip(range(1, len(requests) + 1, CHUNK), _chunks(requests)):
         for n, r in enumerate(chunk, start=n0):
             bad = _check_payment(n, r, state, seen_refs, taken)
             if bad:
@@ -240,7 +241,6 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
             if fixed:
                 bal[Component.LATE_CHARGE] += fixed
                 ctx.charged[r.instalment_id] = ctx.charged.get(r.instalment_id, 0) + fixed
-                batch_charged[r.instalment_id] += fixed
             batch_paid[r.instalment_id] += [(r.paid_on, a.amount) for a in parts if a.component == Component.PRINCIPAL]
             for a in parts:
                 bal[a.component] -= a.amount
@@ -266,14 +266,15 @@ def post_payments(requests: Sequence[PaymentRequest], user=None) -> BulkPosted:
     return BulkPosted(len(requests), total, overpaid, tuple(payment_ids))
 
 
-def _may_fix_late_charge(chunk, state: dict, balances: dict, charging: set, interest_first: set) -> set[int]:
-    """The instalments of `chunk` on which a payment may fix a late charge, whose history
-    is worth reading: paid late, and either interest first (every payment fixes) or paid
-    enough in this chunk to complete the principal (the public rule). Most payments of a
-    day are parts or on time; reading every late instalment's history cost seconds."""
+def _may_fix_late_charge(requests, state: dict, balances: dict, charging: set, interest_first: set) -> set[int]:
+    """The instalments on which a payment of `requests` may fix a late charge, whose
+    history is worth reading: paid late, and either interest first (every payment fixes)
+    or paid enough in the batch to complete the principal (the public rule). Most payments
+    of a day are parts or on time; reading every late instalment's history cost seconds.
+    A superset does no harm: whether a payment fixes a charge is decided payment by payment."""
     paid: dict[int, int] = defaultdict(int)
     late: set[int] = set()
-    for r in chunk:
+    for r in requests:
         row = state.get(r.instalment_id)
         if row is not None and row[2] in charging:
             # Every payment of the chunk counts towards completing the principal, on time

@@ -204,7 +204,7 @@ def accepted_issuers() -> frozenset[str]:
     return frozenset({settings.SAIKEN_CONVENI_ISSUER, *settings.SAIKEN_CONVENI_FORMER_ISSUERS})
 
 
-def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
+def check_contract(parsed: ParsedFile, *, format: str, today: date) -> frozenset[int] | None:
     """FormatError naming every record of a store file that cannot be a payment of ours
     (saiken.core.plausibility): a slip of another 収納機関番号, or a 収納日 after `today`
     (the import day), older than SAIKEN_PAYMENT_MAX_AGE_DAYS, or before the slip's
@@ -213,15 +213,18 @@ def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
 
     Refused whole rather than leaving the records unmatched: the agency's file under the
     city's contract holds only the city's slips, and a record that breaks it means the file
-    is not the one the agency should have sent (its remittance would not agree either)."""
+    is not the one the agency should have sent (its remittance would not agree either).
+
+    Returns the ids of the instalments the slips name that exist (read for their 調定日),
+    so that matching need not read them again; None when nothing was read."""
     if format != Format.CONVENI:
-        return
+        return None
     from saiken.core.formats.conveni_csv import BARCODE, PAID_DATE, STAMP
 
     accepted = accepted_issuers()
     max_age = settings.SAIKEN_PAYMENT_MAX_AGE_DAYS
     errors = Errors()
-    issued = _slip_issue_days(parsed.records)
+    issued, existing = _slip_issue_days(parsed.records)
     for r in parsed.records:
         barcode = r.match.get("barcode", "")
         why = issuer_error(barcode[2:8], accepted)
@@ -240,10 +243,12 @@ def check_contract(parsed: ParsedFile, *, format: str, today: date) -> None:
             errors.append(FieldError(r.line, PAID_DATE, why))
     if errors:
         raise FormatError(errors)
+    return existing
 
 
-def _slip_issue_days(records) -> dict[int, tuple[date, str]]:
-    """Per line: the day the record's slip could first have been paid, and what it is."""
+def _slip_issue_days(records) -> tuple[dict[int, tuple[date, str]], frozenset[int]]:
+    """Per line: the day the record's slip could first have been paid, and what it is;
+    and the ids of the instalments named that exist."""
     instalments: dict[int, int] = {}
     demands: dict[int, int] = {}
     slips: dict[int, int] = {}
@@ -267,7 +272,7 @@ def _slip_issue_days(records) -> dict[int, tuple[date, str]]:
     out = {line: (assessed[i], f"調定 {i} の調定日") for line, i in instalments.items() if i in assessed}
     out.update({line: (demand_issued[i], f"督促状 {i} の発付日") for line, i in demands.items() if i in demand_issued})
     out.update({line: (slip_issued[i], f"納付書 {i} の発行日") for line, i in slips.items() if i in slip_issued})
-    return out
+    return out, frozenset(assessed)
 
 
 def _scope(user) -> frozenset[int] | None:
@@ -320,14 +325,14 @@ def _import(allowed: frozenset[int] | None, data: bytes, *, format: str, filenam
     try:
         parsed = parse(data, format=format, filename=filename, mapping=mapping, debit_date=debit_date)
         _check_totals(parsed)
-        check_contract(parsed, format=format, today=today)
+        existing = check_contract(parsed, format=format, today=today)
     except FormatError as e:
         batch = PaymentImport.objects.create(status=PaymentImport.Status.REJECTED, errors=[_error(x) for x in e.errors], error_count=e.total, **common)
         raise ImportRefused(f"ファイルに誤りがあるため取り込みませんでした（{e.total:,}件）。", e.errors, batch, e.total) from e
     try:
         with transaction.atomic():
             batch = PaymentImport.objects.create(status=PaymentImport.Status.POSTED, **common)
-            _take(batch, parsed, user, allowed)
+            _take(batch, parsed, user, allowed, existing)
             audit.record(user=user, action="payments.import", target=batch,
                          summary=f"{batch.get_format_display()} {filename} {batch.records:,}件 {batch.amount:,}円（消込 {batch.posted:,}件、未消込 {batch.unmatched:,}件）")
     except IntegrityError as e:
@@ -365,7 +370,10 @@ def _check_totals(parsed: ParsedFile) -> None:
         raise FormatError(errors)
 
 
-def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int] | None = None) -> None:
+def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int] | None = None,
+          existing: frozenset[int] | None = None) -> None:
+    """Post a parsed file. `existing`: instalment ids known to exist (check_contract read
+    them); instalments are never deleted, so matching need not read them again."""
     records = parsed.records
     fmt = batch.format
     hashes = {r.key: key_hash(r.key) for r in records}
@@ -421,7 +429,7 @@ def _take(batch: PaymentImport, parsed: ParsedFile, user, allowed: frozenset[int
     if errors:
         raise BatchRejected([_record_error(e) for e in errors])
 
-    matches = within(match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm]), allowed)
+    matches = within(match_records([r for r in new if r.action != CANCEL] + [r for r, _ in confirm], existing=existing), allowed)
     demand_lines = _demand_balances(matches)
     slip_lines = _slip_lines(matches)
     # The record's key (unique per format) is what makes an import once-only; the ledger's

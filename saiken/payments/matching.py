@@ -76,8 +76,9 @@ def _notice(r: PaymentRecord) -> str | None:
     return None
 
 
-def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
-    """Match every record (by its line) in a few queries per chunk."""
+def match_records(records: Sequence[PaymentRecord], existing: frozenset[int] | None = None) -> dict[int, Match]:
+    """Match every record (by its line) in a few queries per chunk. `existing`: instalment
+    ids the caller has just read (an import's contract check), not read again."""
     wanted_ids: dict[int, int] = {}
     wanted_demands: dict[int, int] = {}
     wanted_slips: dict[int, int] = {}
@@ -101,8 +102,11 @@ def match_records(records: Sequence[PaymentRecord]) -> dict[int, Match]:
         if notice is not None:
             wanted_notices[r.line] = notice
 
-    existing: set[int] = set()
+    known = existing or frozenset()
+    existing = set()
     ids = sorted({i for i in wanted_ids.values() if id_in_range(i)})
+    existing.update(i for i in ids if i in known)
+    ids = [i for i in ids if i not in known]
     for start in range(0, len(ids), CHUNK):
         existing.update(i for (i,) in select_in(Instalment, ("id",), "id", ids[start:start + CHUNK], ordered=False))
     demand_lines: dict[int, list[int]] = defaultdict(list)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -86,7 +87,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
         tmp = tempfile.mkdtemp(prefix="saiken-bench-identity-")
-        env = {**os.environ, "SAIKEN_DEBUG": "0", "SAIKEN_DATA_DIR": tmp}
+        # Production settings need a secret key: a throwaway one unless the environment gives one.
+        env = {**os.environ, "SAIKEN_DEBUG": "0", "SAIKEN_DATA_DIR": tmp,
+               "SAIKEN_SECRET_KEY": os.environ.get("SAIKEN_SECRET_KEY") or secrets.token_urlsafe(50)}
         try:
             if opts["db"] == "sqlite":
                 url = f"sqlite:///{tmp}/bench.sqlite3"
