@@ -1,4 +1,4 @@
-"""The demo city's direct-debit round trip kept in tests/data/zengin/demo (the README
+"""The demo city's direct-debit round trip kept in tests/data/demo-debits (the README
 replays it): the request `export-debits` writes for 2027-02-01 on the demo city
 `demo-city --scale S --seed 1 --as-of 2026-12-07`, and the bank's answer. Read strictly,
 the answer repeats every line of the request and fails 21 of 692 debits."""
@@ -11,7 +11,7 @@ from django.conf import settings
 
 from saiken.core.formats.zengin import RequestedDebit, check_debit_result, read_debit_result
 
-DEMO = Path(__file__).parent / "data" / "zengin" / "demo"
+DEMO = Path(__file__).parent / "data" / "demo-debits"
 ON = date(2027, 2, 1)
 
 

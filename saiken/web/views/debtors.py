@@ -274,7 +274,9 @@ def debtor(request, pk: int):
         "linked": visible_linked_records(request.user, d),
         "debtor": d, "groups": groups, "total": total, "as_of": as_of, "hidden_receivables": hidden,
         "accrued_total": sum(c.amount for c in accrued.values()),
-        "correctable": policy.receivable_ids(request.user, Act.PAYMENT_CORRECT),
+        # The receivables of the page on whose payments a correction may be asked (no query:
+        # the page's receivables are loaded).
+        "correctable": {r.id for r in {i.receivable for i in instalments} if policy.may(request.user, Act.PAYMENT_CORRECT, r)},
         "may_slip": bool(slip_actions.slip_receivables(request.user, d.pk, {i.receivable for i in instalments})),
     })
 
