@@ -100,6 +100,7 @@ ACTIONS: dict[str, str] = {
     "payments.correction.approve": "収納の取消・訂正の承認",
     "payments.correction.reject": "収納の取消・訂正の却下",
     "payments.correction.repost": "収納の訂正による受入",
+    "payments.correction.target": "収納の振替先の表示",
     "payments.resolve_preview": "消込内容の確認（債務者の表示）",
     "payments.return": "収納データの返戻（当市の収納でない）",
     "payments.returned_export": "返戻一覧の出力",

@@ -162,6 +162,7 @@ def test_the_screens_ask_then_approve_a_move(client, taro, hanako, nursery_fee, 
     url = f"/payments/corrections/new/{posted.payment.pk}/"
     found = client.post(url, {"kind": "move", "reason": "同姓同名の別人", "debtor": str(hanako.pk), "find": "1"}).content.decode()
     assert hanako.name in found and f'value="{right.pk}"' in found
+    assert AuditEvent.objects.filter(action="payments.correction.target", debtor_id=hanako.pk).exists()
     r = client.post(url, {"kind": "move", "reason": "同姓同名の別人", "debtor": str(hanako.pk), "targets": [str(right.pk)], "submit": "1"})
     c = PaymentCorrection.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/payments/corrections/{c.pk}/"

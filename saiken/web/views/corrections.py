@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from saiken import audit
 from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
 from saiken.ledger.models import Instalment, Payment
@@ -55,6 +56,9 @@ def new(request, payment: int):
     allowed = policy.receivable_ids(request.user, Act.PAYMENT_CORRECT)
     candidates = []
     if target_debtor is not None:
+        # The form names a second person: who looked them up, and for which payment.
+        audit.record(user=request.user, action="payments.correction.target", debtor_id=target_debtor.pk,
+                     summary=f"収納 {payment.pk} の振替先として {target_debtor.name} の未納を表示")
         candidates = list(
             Instalment.objects.filter(OPEN, debtor=target_debtor, receivable_id__in=allowed)
             .select_related("receivable").order_by("receivable__number", "due_date", "id")
