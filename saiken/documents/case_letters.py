@@ -20,7 +20,6 @@ from typing import BinaryIO
 from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.era import fiscal_year_label, wareki
@@ -28,7 +27,7 @@ from saiken.core.legal_text import gaps
 from saiken.documents.demand_notice import (
     FOLDS_MM, GREY, LEFT, PAGE_W, RIGHT, ROW_H, TEXT_W, _Page, _wrap, _y, _yen, instalment_label, window_address,
 )
-from saiken.documents.fonts import register_japanese_font
+from saiken.documents.fonts import missing_glyphs, register_japanese_font
 
 BODY_TOP = 108 * mm
 PAGE_BOTTOM = 285 * mm
@@ -136,8 +135,7 @@ def _texts(letter) -> list[str]:
 
 
 def unprintable_characters(letter, font_name: str | None = None) -> str:
-    face = pdfmetrics.getFont(font_name or register_japanese_font()).face
-    return "".join(sorted({ch for text in _texts(letter) for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph}))
+    return missing_glyphs(_texts(letter), font_name or register_japanese_font())
 
 
 def _check(letter, font: str) -> None:

@@ -36,7 +36,7 @@ from saiken.core.era import fiscal_year_label, wareki
 from saiken.core.legal_text import LegalTexts, gaps
 from saiken.core.money import yen
 from saiken.documents.barcode import gs1_128
-from saiken.documents.fonts import register_japanese_font
+from saiken.documents.fonts import missing_glyphs, register_japanese_font
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,6 @@ def unprintable_characters(notice: DemandNotice, font_name: str | None = None) -
     A name printed as empty boxes is a notice sent to nobody, so the renderer refuses it;
     a batch can call this first to report every such notice at once.
     """
-    face = pdfmetrics.getFont(font_name or register_japanese_font()).face
     texts = [
         notice.number,
         notice.postal_code,
@@ -179,8 +178,7 @@ def unprintable_characters(notice: DemandNotice, font_name: str | None = None) -
     ]
     for line in notice.lines:
         texts += [line.receivable_name, line.subject]
-    missing = {ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph}
-    return "".join(sorted(missing))
+    return missing_glyphs(texts, font_name or register_japanese_font())
 
 
 def _check(notice: DemandNotice, font: str) -> None:

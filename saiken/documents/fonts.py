@@ -10,6 +10,7 @@ Embedding matters: a notice must print the same at the printing contractor as he
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -93,3 +94,10 @@ def register_japanese_font(path: str | os.PathLike[str] | None = None) -> str:
     pdfmetrics.registerFont(font)
     _registered[p] = name
     return name
+
+
+def missing_glyphs(texts: Iterable[str], font_name: str) -> str:
+    """The characters of `texts` the font has no glyph for (e.g. 外字 in a name), sorted:
+    a name printed as empty boxes is a letter sent to nobody, so every renderer refuses it."""
+    face = pdfmetrics.getFont(font_name).face
+    return "".join(sorted({ch for text in texts for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph}))

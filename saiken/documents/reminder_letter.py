@@ -18,7 +18,6 @@ from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.era import wareki
@@ -27,7 +26,7 @@ from saiken.documents.case_letters import (
     BODY_TOP, PAGE_BOTTOM, Addressee, ClaimLine, Issuer, address_block, claim_table, fold_marks, issuer_block,
 )
 from saiken.documents.demand_notice import LEFT, PAGE_W, RIGHT, TEXT_W, _Page, _y, _yen
-from saiken.documents.fonts import register_japanese_font
+from saiken.documents.fonts import missing_glyphs, register_japanese_font
 
 # For lines stored without their receivable's own sentence (letters issued before it existed).
 WARNINGS = {
@@ -85,11 +84,10 @@ def _check(n: ReminderNotice, font: str) -> None:
         for amount in (line.principal, line.late_charge, line.fee):
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
                 raise ValueError(f"催告書 {n.number}: 金額は0以上の整数（円）です（{amount!r}）")
-    face = pdfmetrics.getFont(font).face
     texts = [n.number, n.postal_code, n.address, n.name, n.department_name, n.department_phone, n.city_name, n.issuer_title,
              *(x.receivable_name for x in n.lines), *(x.subject for x in n.lines)]
     texts += warnings(n)
-    missing = "".join(sorted({ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in face.charToGlyph}))
+    missing = missing_glyphs(texts, font)
     if missing:
         raise ValueError(f"催告書 {n.number}: フォントにない文字があります（{missing}）。外字を置き換えてください")
     for w in warnings(n):

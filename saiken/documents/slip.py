@@ -23,7 +23,6 @@ from typing import BinaryIO
 from reportlab.lib.colors import black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from saiken.core.conveni import parse_barcode
@@ -33,7 +32,7 @@ from saiken.documents.demand_notice import (
     GREY, LEFT, PAGE_W, RIGHT, ROW_H, SLIP_TOP, TEXT_W, _fold_marks, _Page, _y, _yen, conveni_digits, instalment_label,
     window_address,
 )
-from saiken.documents.fonts import register_japanese_font
+from saiken.documents.fonts import missing_glyphs, register_japanese_font
 
 # Column widths in mm: 債権・科目 / 年度 / 期別 / 納期限 / 本税（料） / 延滞金 / 手数料 / 計 (sums to 170).
 COLUMNS_MM = (38, 18, 13, 27, 20, 18, 16, 20)
@@ -93,12 +92,11 @@ def _check(s: SlipDocument, font: str) -> None:
         raise ValueError(f"{where}: 明細がありません")
     if len(s.lines) > MAX_LINES:
         raise ValueError(f"{where}: 1枚の納付書に載せられる期別は{MAX_LINES}件までです（{len(s.lines)}件）")
-    face = pdfmetrics.getFont(font).face
     texts = [s.name, s.address, s.department_name, s.city_name, s.issuer_title, *s.payment_places]
     texts += [x for line in s.lines for x in (line.receivable_name, line.subject)]
-    missing = {ch for t in texts for ch in t if not ch.isspace() and ord(ch) not in face.charToGlyph}
+    missing = missing_glyphs(texts, font)
     if missing:
-        raise ValueError(f"{where}: フォントにない文字があります（{''.join(sorted(missing))}）。外字を置き換えてください")
+        raise ValueError(f"{where}: フォントにない文字があります（{missing}）。外字を置き換えてください")
     if s.barcode is not None and parse_barcode(s.barcode).amount != s.total:
         # A slip for another amount would let the store collect the wrong sum.
         raise ValueError(f"{where}: バーコードの金額が合計{_yen(s.total)}と一致しません")
