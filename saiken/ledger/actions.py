@@ -382,6 +382,25 @@ def _fixed_without_link(payment: Payment, instalment_ids: set[int]) -> list[Entr
     )
 
 
+def plan_reversal(payment: Payment, *, lock: bool = False) -> tuple[list[reversal.ReversalEntry], list[Instalment], list[str]]:
+    """The entries that would undo `payment` (saiken.core.reversal), its instalments (locked
+    with `lock`), and why it cannot be undone now (empty when it can): what
+    reverse_payment books, and what a screen shows before anyone asks."""
+    posted = list(payment.entries.order_by("id"))
+    targets = {e.instalment_id for e in posted}
+    posted += _fixed_without_link(payment, targets)
+    instalments = Instalment.objects.filter(pk__in=targets).order_by("pk")
+    instalments = list(instalments.select_for_update() if lock else instalments)
+    try:
+        plan = reversal.plan(
+            reversal.PostedEntry(e.id, e.instalment_id, Kind(e.kind), Component(e.component), e.amount) for e in posted
+        )
+    except reversal.CannotReverse as e:
+        return [], instalments, [str(e)]
+    balances = {i.id: ({c: i.balance_of(c) for c in Component}, i.overpaid) for i in instalments}
+    return plan, instalments, reversal.shortfalls(balances, plan)
+
+
 @transaction.atomic
 def reverse_payment(*, payment: Payment, booked_on: date, reason: str, user=None) -> Reversed:
     """収納取消: undo every entry of a payment by its reversal (saiken.core.reversal),
@@ -392,17 +411,7 @@ def reverse_payment(*, payment: Payment, booked_on: date, reason: str, user=None
     payment = Payment.objects.select_for_update().get(pk=payment.pk)  # two reversals of one payment wait in line
     if booked_on < payment.booked_on:
         raise LedgerError(f"取消の計上日 {booked_on} が収納の計上日 {payment.booked_on} より前です。", "booked_on")
-    posted = list(payment.entries.order_by("id"))
-    targets = {e.instalment_id for e in posted}
-    posted += _fixed_without_link(payment, targets)
-    try:
-        plan = reversal.plan(
-            reversal.PostedEntry(e.id, e.instalment_id, Kind(e.kind), Component(e.component), e.amount) for e in posted
-        )
-    except reversal.CannotReverse as e:
-        raise LedgerError(str(e), "payment") from e
-    locked = list(Instalment.objects.select_for_update().filter(pk__in=targets).order_by("pk"))
-    short = reversal.shortfalls({i.id: ({c: i.balance_of(c) for c in Component}, i.overpaid) for i in locked}, plan)
+    plan, locked, short = plan_reversal(payment, lock=True)
     if short:
         raise LedgerError("この収納は取り消せません: " + "／".join(short), "payment")
     memo = f"{payment.paid_on:%Y-%m-%d}納付 {payment.amount:,}円の取消"

@@ -22,13 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from saiken import audit
-from saiken.core import reversal
-from saiken.core.allocation import Component
-from saiken.core.entries import Kind
 from saiken.ledger import actions as ledger
 from saiken.ledger.actions import OPEN
 from saiken.ledger.errors import LedgerError
-from saiken.ledger.models import Entry, Instalment, Payment
+from saiken.ledger.models import Instalment, Payment
 from saiken.payments.models import PaymentCorrection, ReceivedPayment
 from saiken.prescription import collectability
 from saiken.staff import policy
@@ -38,21 +35,10 @@ Status = PaymentCorrection.Status
 CorrectionKind = PaymentCorrection.Kind
 
 
-def is_reversed(payment: Payment) -> bool:
-    return Entry.objects.filter(payment=payment, kind=Kind.PAYMENT_REVERSAL).exists()
-
-
 def blockers(payment: Payment) -> list[str]:
     """Why the payment cannot be reversed now (empty when it can): read-only, for the
     request and the approval screens. The reversal itself checks again, under lock."""
-    posted = list(payment.entries.order_by("id"))
-    try:
-        plan = reversal.plan(reversal.PostedEntry(e.id, e.instalment_id, Kind(e.kind), Component(e.component), e.amount) for e in posted)
-    except reversal.CannotReverse as e:
-        return [str(e)]
-    ids = {e.instalment_id for e in posted}
-    balances = {i.id: ({c: i.balance_of(c) for c in Component}, i.overpaid) for i in Instalment.objects.filter(pk__in=ids)}
-    return reversal.shortfalls(balances, plan)
+    return ledger.plan_reversal(payment)[2]
 
 
 def _targets(payment: Payment, targets: Sequence[Instalment], user, today: date) -> list[Instalment]:
