@@ -15,18 +15,10 @@ DEMO = Path(__file__).parent / "data" / "demo-debits"
 ON = date(2027, 2, 1)
 
 
-def requested(parsed) -> tuple[RequestedDebit, ...]:
-    return tuple(
-        RequestedDebit(r.match["customer_number"], r.amount, r.match["bank_code"], r.match["branch_code"], r.extra.get("account_type", ""),
-                       r.match["account_number"])
-        for r in parsed.records
-    )
-
-
 def test_the_demo_result_answers_the_demo_request():
     request = read_debit_result((DEMO / "request-2027-02-01.dat").read_bytes(), debit_date=ON, allow_request=True)
     result = read_debit_result((DEMO / "result-2027-02-01.dat").read_bytes(), debit_date=ON)
     assert (len(request.records), sum(r.amount for r in request.records)) == (692, 17_877_000)
-    assert check_debit_result(result, consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, requests=[requested(request)]) == []
+    assert check_debit_result(result, consignor_code=settings.SAIKEN_BANK_CONSIGNOR_CODE, requests=[tuple(RequestedDebit.from_record(r) for r in request.records)]) == []
     codes = Counter(r.result_code for r in result.records if r.result_code != "0")
     assert sum(codes.values()) == 21 and codes["1"] == 13  # 資金不足 the most common failure

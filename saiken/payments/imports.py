@@ -148,10 +148,7 @@ def _request_lines(run: DebitRun):
         kept = read_debit_result(resolve(run.filename, folder="bank", prefix="debits-").read_bytes(), debit_date=run.debit_date, allow_request=True)
     except (NotStored, OSError, FormatError):
         return None
-    return tuple(
-        RequestedDebit(r.match["customer_number"], r.amount, r.match["bank_code"], r.match["branch_code"], r.extra.get("account_type", ""), r.match["account_number"])
-        for r in kept.records
-    )
+    return tuple(RequestedDebit.from_record(r) for r in kept.records)
 
 
 def read_table(data, layout, filename, limits):

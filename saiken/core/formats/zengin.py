@@ -900,6 +900,12 @@ class RequestedDebit:
         customer, amount, bank, branch, account_type, account = row
         return cls(str(customer), int(amount), str(bank), str(branch), str(account_type), str(account))
 
+    @classmethod
+    def from_record(cls, r: PaymentRecord) -> RequestedDebit:
+        """A request's data record as read back (read_debit_result with allow_request)."""
+        return cls(r.match["customer_number"], r.amount, r.match["bank_code"], r.match["branch_code"], r.extra.get("account_type", ""),
+                   r.match["account_number"])
+
 
 # What a result record must repeat from its request line, by the layout's field names.
 _REPEATED = (
