@@ -83,6 +83,15 @@ def walk(live_server, browser, django_user_model):
     assert refused == []  # nothing on these pages was blocked by the Content-Security-Policy
 
 
+def log_in(page, url: str, username: str, password: str = "pass-1234") -> None:
+    """Log in through the login form at `url` (the server's root or /login/)."""
+    page.goto(url)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state()
+
+
 def csp_violations(page) -> list[str]:
     """What the browser refuses under the page's Content-Security-Policy, as it happens."""
     seen = []

@@ -18,7 +18,7 @@ from saiken.payments import counter
 from saiken.payments.models import CounterReceipt
 from saiken.slips.models import PaymentSlip
 from tests.conftest import staff
-from tests.test_browser import browser, csp_violations, pytestmark  # noqa: F401 (the fixture and the marks)
+from tests.test_browser import browser, csp_violations, log_in, pytestmark  # noqa: F401 (the fixture and the marks)
 
 
 def test_a_clerk_takes_a_counter_payment_and_closes_the_day(live_server, browser, django_user_model, settings, tmp_path):  # noqa: F811
@@ -46,11 +46,7 @@ def walk(live_server, browser, django_user_model, tmp_path):
 
     page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     refused = csp_violations(page)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "nozei")
-    page.fill("input[name=password]", "pass-1234")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, f"{live_server.url}/login/", "nozei")
 
     page.goto(f"{live_server.url}/debtors/{taro.pk}/")
     page.click("#counter-link")
@@ -102,11 +98,7 @@ def walk(live_server, browser, django_user_model, tmp_path):
     staff(django_user_model.objects.create_user("nozei-kacho", password="pass-1234"), "manager", "nozei")
     manager = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     refused_by_manager = csp_violations(manager)
-    manager.goto(f"{live_server.url}/login/")
-    manager.fill("input[name=username]", "nozei-kacho")
-    manager.fill("input[name=password]", "pass-1234")
-    manager.click("button[type=submit], input[type=submit]")
-    manager.wait_for_load_state()
+    log_in(manager, f"{live_server.url}/login/", "nozei-kacho")
     manager.goto(f"{live_server.url}/payments/corrections/")
     manager.click("#waiting a")
     manager.wait_for_load_state()

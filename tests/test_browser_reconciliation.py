@@ -13,7 +13,7 @@ from saiken.debtors.actions import register_debtor
 from saiken.ledger import actions
 from saiken.payments.models import PaymentImport, ReceivedPayment
 from tests.conftest import staff
-from tests.test_browser import browser, csp_violations, playwright  # noqa: F401 (the fixture and the skip)
+from tests.test_browser import browser, csp_violations, log_in, playwright  # noqa: F401 (the fixture and the skip)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,11 +40,7 @@ def walk(live_server, browser, django_user_model):  # noqa: F811
 
     page = browser.new_page(viewport={"width": 1366, "height": 768})
     refused = csp_violations(page)
-    page.goto(f"{live_server.url}/")
-    page.fill("input[name=username]", "nozei")
-    page.fill("input[name=password]", "pass-1234")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, f"{live_server.url}/", "nozei")
 
     page.goto(f"{live_server.url}/payments/queue/")
     assert "山田 太郎" in page.inner_text("#queue")  # the best suggestion, in the queue itself

@@ -12,7 +12,7 @@ from saiken.debtors.actions import register_debtor
 from saiken.ledger import actions
 from saiken.slips.models import PaymentSlip
 from tests.conftest import staff
-from tests.test_browser import browser, csp_violations, playwright  # noqa: F401  (the fixture and the skip)
+from tests.test_browser import browser, csp_violations, log_in, playwright  # noqa: F401  (the fixture and the skip)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -34,11 +34,7 @@ def walk(live_server, browser, django_user_model, tmp_path):
 
     page = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     refused = csp_violations(page)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "nozei")
-    page.fill("input[name=password]", "pass-1234")
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, f"{live_server.url}/login/", "nozei")
 
     page.goto(f"{live_server.url}/debtors/{taro.pk}/")
     page.click("#slip-link")
